@@ -1,0 +1,40 @@
+# tuopin: the two commands a newcomer needs are `make run` and `make test`.
+# Each installs missing Debian packages (scripts/install-deps), configures, builds, then runs.
+
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD     ?= build/release
+TESTBUILD ?= build/test
+RESULTS   ?= results
+CMAKE_FLAGS ?=
+
+.PHONY: run test bench deps build build-test docs clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-test: deps
+	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(TESTBUILD) -j $(JOBS)
+
+# Runs the embedded default Anqing baseline. Typing it again replaces the previous result:
+# `make run` is an explicit request for a fresh baseline, so it passes --force.
+run: build
+	@mkdir -p $(RESULTS)
+	$(BUILD)/cli/tuopin run -o $(RESULTS)/anqing-baseline.h5 --force
+
+test: build-test
+	cd $(TESTBUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	$(BUILD)/cli/tuopin bench --households 250000,5000000 --repeats 5
+
+# Regenerates docs/parameters.md from the parameter dictionary in model/parameters.cpp.
+docs: build
+	$(BUILD)/cli/tuopin params --markdown > docs/parameters.md
+
+clean:
+	rm -rf build

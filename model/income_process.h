@@ -1,0 +1,52 @@
+#pragma once
+// Monthly income by source. Wage and operating income each follow
+//
+//   income_month = base / 12 * growth^(t/12) * exp(d_t + e_t - sd_e^2 / 2)
+//   d_t = persistence * d_{t-1} + persistent_sd * z_t      (persistent log deviation)
+//   e_t = transitory_sd * z'_t                              (transitory log deviation)
+//
+// with z, z' standard normals from the household's `income` stream. Transfers and property
+// income are constant; 低保 and 五保 benefits are paid per member. The transitory term is
+// mean-corrected, so `base` is the expected income of a household with zero persistent
+// deviation.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "households.h"
+#include "random.h"
+#include "scenario.h"
+
+namespace tuopin {
+
+struct IncomeProcess {
+  float persistence, persistent_sd;
+  float wage_sd, operating_sd;
+  float wage_correction, operating_correction;  // -sd^2/2
+  std::vector<float> wage_growth;               // growth factor per month index of the window
+  std::vector<float> operating_growth;
+  float dibao_monthly, wubao_monthly;            // per member
+
+  explicit IncomeProcess(const Scenario& s);
+
+  // Standard deviation of the stationary persistent deviation (0 when there is none).
+  double stationary_sd() const;
+
+  // Transfers, property income and social-assistance benefits of one month.
+  float fixed_monthly(float base_transfer, float base_property, std::uint8_t flags,
+                      std::uint8_t size) const {
+    float benefit = 0;
+    if (flags & household_flag::wubao) benefit = wubao_monthly;
+    else if (flags & household_flag::dibao) benefit = dibao_monthly;
+    return (base_transfer + base_property) * (1.0f / 12.0f) + benefit * static_cast<float>(size);
+  }
+};
+
+// Four standard normals per household for month `month` of the window: for households
+// first..first+n-1, z[0..3][i] (wage persistent, wage transitory, operating persistent,
+// operating transitory). Vectorised; bit-identical for a household whatever block it is in.
+void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
+                    float* z0, float* z1, float* z2, float* z3);
+
+}  // namespace tuopin

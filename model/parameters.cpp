@@ -1,0 +1,357 @@
+#include "parameters.h"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace tuopin {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+using T = ParamType;
+
+// Sources: "calibration: KEY (year, place)" names a row of ../shared/data/calibration.csv;
+// "assumed: ..." gives the reasoning for a value no public source states.
+const std::array specs = std::to_array<ParameterSpec>({
+    // ---- top level -------------------------------------------------------------------------
+    {"", "inherits", T::string, "path", 0, 0, R"("")",
+     "not a model parameter",
+     "Scenario this one starts from, relative to this file; its keys are overridden by ours."},
+    {"", "description", T::string, "text", 0, 0, R"("")", "not a model parameter",
+     "What the scenario is and why, in a sentence or two."},
+
+    // ---- window ----------------------------------------------------------------------------
+    {"window", "first_year", T::integer, "year", 2000, 2100, "2016",
+     "seed proposal: the three-year plan 2016-2018",
+     "First calendar year simulated; monthly steps start in its January."},
+    {"window", "last_year", T::integer, "year", 2000, 2100, "2018",
+     "seed proposal: the three-year plan 2016-2018",
+     "Last calendar year simulated; monthly steps end in its December. The registry's exit "
+     "assessment runs at every year end."},
+
+    // ---- simulation ------------------------------------------------------------------------
+    {"simulation", "seed", T::integer, "-", 0, 4294967295.0, "20160413",
+     "assumed: the proposal's date; any value gives an equally valid run",
+     "Seed of the counter-based random numbers (Philox key word 0)."},
+    {"simulation", "replicates", T::integer, "runs", 1, 100000, "20",
+     "assumed: 20 replicates put the 5-95% range within about 1% of its value for city totals",
+     "Independent stochastic replicates (Philox key word 1 is the replicate index)."},
+
+    // ---- poverty_line ----------------------------------------------------------------------
+    {"poverty_line", "years", T::integer_array, "year", 2000, 2100,
+     "[2014, 2015, 2016, 2017, 2018]", "calibration: poverty_line",
+     "Years for which the national poverty line is given; every simulated year must be listed."},
+    {"poverty_line", "yuan", T::real_array, "yuan/person/year", 0, inf,
+     "[2800.0, 2855.0, 2952.0, 2952.0, 2995.0]",
+     "calibration: poverty_line (2014 quoted-repost, 2015 quoted-repost, 2016 quoted-repost, "
+     "2017 and 2018 unverified)",
+     "Per-capita annual net income line at current prices, one per year in poverty_line.years.",
+     length_line_years},
+
+    // ---- population ------------------------------------------------------------------------
+    {"population", "poor_people", T::real, "persons", 0, 1e8, "406863.0",
+     "calibration: remaining_poor_people (2015, Anqing)",
+     "Registered poor people still poor at the start of the window."},
+    {"population", "exited_people", T::real, "persons", 0, 1e8, "384437.0",
+     "derived: registered_poor_people 2014 (791300) - remaining_poor_people 2015 (406863)",
+     "Registered people who exited before the window and can re-enter (返贫)."},
+    {"population", "near_poor_people", T::real, "persons", 0, 1e8, "200000.0",
+     "assumed: no public count of Anqing's near-poor (边缘户); about 4.5% of the rural population, "
+     "half the registered poor stock",
+     "Never-registered people in households just above the line who can become newly poor."},
+    {"population", "rural_population", T::real, "persons", 1, 1e9, "4430000.0",
+     "calibration: rural_population (derived 406863 / 0.0919)",
+     "Rural population: the denominator of poverty incidence."},
+    {"population", "household_size_shares", T::real_array, "share", 0, 1,
+     "[0.25, 0.32, 0.19, 0.14, 0.06, 0.04]",
+     "assumed: shape of small rural households; mean 2.56 persons matches "
+     "calibration: persons_per_household (2.57, Anhui 2014, derived)",
+     "Share of households with 1, 2, ... members (the last entry is the largest size).",
+     length_any, true},
+    {"population", "cause_shares", T::real_array, "share", 0, 1,
+     "[0.441, 0.09, 0.05, 0.03, 0.005, 0.03, 0.015, 0.08, 0.12, 0.08, 0.02, 0.039]",
+     "calibration: cause_illness_share (0.441) and cause_illness_disability_labour_share "
+     "(illness + disability + lack of labour > 0.6, here 0.611); the other causes are assumed",
+     "Share of households by main cause of poverty, in the registry's order: illness, "
+     "disability, education, disaster, marriage, lack of land, lack of water, lack of skills, "
+     "lack of capital, lack of labour, poor transport, low motivation.",
+     12, true},
+    {"population", "secondary_cause_rate", T::real, "share", 0, 1, "0.6",
+     "assumed: the registry form allows a main cause plus others (calibration: cause_options)",
+     "Share of households with a secondary cause, drawn from cause_shares without the main one."},
+    {"population", "labour_none_by_cause", T::real_array, "share", 0, 1,
+     "[0.25, 0.40, 0.05, 0.10, 0.10, 0.05, 0.05, 0.05, 0.05, 0.60, 0.05, 0.10]",
+     "assumed: illness, disability and lack of labour leave most households without labour",
+     "Share of households with no labour capacity, by main cause (registry order).", 12},
+    {"population", "labour_weak_by_cause", T::real_array, "share", 0, 1,
+     "[0.35, 0.30, 0.15, 0.20, 0.20, 0.20, 0.20, 0.20, 0.15, 0.30, 0.20, 0.30]",
+     "assumed", "Share of households with only weak labour capacity, by main cause.", 12},
+    {"population", "age_shares_normal", T::real_array, "share", 0, 1,
+     "[0.08, 0.17, 0.55, 0.20]", "assumed",
+     "Members by age band (0-5, 6-15, 16-59, 60+) in households with normal labour capacity; "
+     "each such household has at least one member aged 16-59.", 4, true},
+    {"population", "age_shares_weak", T::real_array, "share", 0, 1,
+     "[0.06, 0.14, 0.40, 0.40]", "assumed",
+     "Members by age band in households with weak labour capacity.", 4, true},
+    {"population", "age_shares_none", T::real_array, "share", 0, 1,
+     "[0.04, 0.10, 0.26, 0.60]", "assumed",
+     "Members by age band in households without labour capacity.", 4, true},
+    {"population", "disability_rate", T::real, "share", 0, 1, "0.08", "assumed",
+     "Share of households with a disabled member among those whose causes omit disability."},
+    {"population", "chronic_illness_rate", T::real, "share", 0, 1, "0.15", "assumed",
+     "Share of households with a chronically or seriously ill member among those whose causes "
+     "omit illness."},
+    {"population", "dibao_rate_by_labour", T::real_array, "share", 0, 1, "[0.05, 0.20, 0.60]",
+     "assumed: the proposal puts households that cannot work under the 低保 net",
+     "Share of registered poor households on 低保, by labour capacity (normal, weak, none).", 3},
+    {"population", "wubao_rate", T::real, "share", 0, 1, "0.5", "assumed",
+     "Share of one-person households without labour aged 60+ that are 五保 (in place of 低保)."},
+    {"population", "land_per_person", T::real, "mu/person", 0, 100, "1.0",
+     "assumed: hilly Dabie mountain counties have little land per person",
+     "Median contracted land per member (亩)."},
+    {"population", "land_dispersion", T::real, "log sd", 0, 5, "0.6", "assumed",
+     "Standard deviation of log land per member."},
+    {"population", "housing_shares_poor", T::real_array, "share", 0, 1, "[0.80, 0.12, 0.08]",
+     "assumed", "Registered poor households by housing safety (safe, unsafe C-grade, dangerous "
+     "D-grade) at the start.", 3, true},
+    {"population", "housing_shares_other", T::real_array, "share", 0, 1, "[0.95, 0.04, 0.01]",
+     "assumed", "Exited and near-poor households by housing safety at the start.", 3, true},
+    {"population", "poor_in_poor_villages", T::real, "share", 0, 1, "0.6",
+     "assumed: poor villages hold a large part, not all, of the registered poor",
+     "Share of registered poor households living in a registered poor village of their county."},
+
+    // ---- counties --------------------------------------------------------------------------
+    {"counties", "names", T::string_array, "-", 0, 0,
+     R"(["Yuexi", "Qianshan", "Taihu", "Susong", "Wangjiang", "Huaining", "Tongcheng", "Zongyang", "Yingjiang", "Daguan", "Yixiu"])",
+     "calibration: national_poverty_counties (the five national poverty counties, then the "
+     "counties and districts that also have poor villages)",
+     "Counties and districts of Anqing, in pinyin."},
+    {"counties", "names_zh", T::string_array, "-", 0, 0,
+     R"(["岳西县", "潜山县", "太湖县", "宿松县", "望江县", "怀宁县", "桐城市", "枞阳县", "迎江区", "大观区", "宜秀区"])",
+     "calibration: national_poverty_counties", "Names in Chinese, one per county.",
+     length_counties},
+    {"counties", "poor_villages", T::integer_array, "villages", 0, 100000,
+     "[65, 50, 67, 55, 40, 35, 25, 30, 2, 3, 3]",
+     "calibration: poor_villages (Anqing 375 in 2016; Taihu 67 in 2014; Yuexi 65 in 2015); the "
+     "split of the other 243 is assumed",
+     "Registered poor villages (贫困村) per county.", length_counties},
+    {"counties", "villages", T::integer_array, "villages", 1, 100000,
+     "[180, 180, 190, 200, 130, 210, 200, 240, 20, 30, 60]",
+     "assumed: no per-county village count is in the calibration data",
+     "Administrative villages per county (poor and not poor).", length_counties},
+    {"counties", "weights", T::real_array, "share", 0, 1,
+     "[0.1733, 0.1333, 0.1787, 0.1467, 0.1067, 0.0933, 0.0667, 0.08, 0.0053, 0.008, 0.008]",
+     "assumed: proportional to poor villages (no per-county registry counts are public)",
+     "Share of the registered poor, exited and near-poor households in each county.",
+     length_counties, true},
+    {"counties", "remoteness_poor_villages", T::real_array, "share", 0, 1, "[0.3, 0.4, 0.3]",
+     "assumed", "Poor villages by remoteness (near a town, remote, very remote).", 3, true},
+    {"counties", "remoteness_other_villages", T::real_array, "share", 0, 1, "[0.7, 0.25, 0.05]",
+     "assumed", "Other villages by remoteness (near a town, remote, very remote).", 3, true},
+
+    // ---- income ----------------------------------------------------------------------------
+    {"income", "median_ratio_poor", T::real, "x poverty line", 0, 100, "0.85",
+     "assumed: registered poor were identified below the line, with measurement error",
+     "Median per-capita expected income of registered poor households at the start, relative "
+     "to the first year's line."},
+    {"income", "median_ratio_exited", T::real, "x poverty line", 0, 100, "1.35", "assumed",
+     "Median per-capita expected income of households that exited before the window."},
+    {"income", "median_ratio_near_poor", T::real, "x poverty line", 0, 100, "1.25", "assumed",
+     "Median per-capita expected income of near-poor households."},
+    {"income", "dispersion", T::real, "log sd", 0, 5, "0.35", "assumed",
+     "Standard deviation of log expected per-capita income within a group."},
+    {"income", "source_shares_normal", T::real_array, "share", 0, 1, "[0.45, 0.40, 0.13, 0.02]",
+     "assumed; the population mean is near calibration: income_share_wage (wage 0.353, "
+     "business 0.360, transfers 0.273, property 0.014; China's poor areas, 2019)",
+     "Income by source (wage, operating, transfer, property) for households with normal "
+     "labour capacity.", 4, true},
+    {"income", "source_shares_weak", T::real_array, "share", 0, 1, "[0.25, 0.45, 0.28, 0.02]",
+     "assumed", "Income by source for households with weak labour capacity.", 4, true},
+    {"income", "source_shares_none", T::real_array, "share", 0, 1, "[0.05, 0.20, 0.74, 0.01]",
+     "assumed", "Income by source for households without labour capacity.", 4, true},
+    {"income", "remoteness_wage_factor", T::real_array, "factor", 0, 10, "[1.0, 0.85, 0.7]",
+     "assumed: distance to jobs lowers wages",
+     "Wage income multiplier by village remoteness (near, remote, very remote).", 3},
+    {"income", "land_elasticity", T::real, "-", 0, 2, "0.3", "assumed",
+     "Elasticity of operating income with respect to land per member."},
+    {"income", "wage_growth", T::real, "1/year", -0.5, 1, "0.08",
+     "assumed: rural wages grew near this rate in the mid-2010s",
+     "Annual growth of expected wage income (applied month by month)."},
+    {"income", "operating_growth", T::real, "1/year", -0.5, 1, "0.05", "assumed",
+     "Annual growth of expected operating (farm and business) income."},
+    {"income", "persistence", T::real, "per month", 0, 1, "0.97",
+     "assumed: yearly autocorrelation about 0.69",
+     "Monthly AR(1) coefficient of the persistent log deviation of wage and operating income."},
+    {"income", "persistent_sd", T::real, "log sd per month", 0, 5, "0.06", "assumed",
+     "Innovation standard deviation of the persistent log deviation (stationary sd 0.25)."},
+    {"income", "wage_transitory_sd", T::real, "log sd", 0, 5, "0.3", "assumed",
+     "Standard deviation of the month's transitory log deviation of wage income."},
+    {"income", "operating_transitory_sd", T::real, "log sd", 0, 5, "0.4",
+     "assumed: harvests and prices make farm income noisier than wages",
+     "Standard deviation of the month's transitory log deviation of operating income."},
+    {"income", "dibao_benefit", T::real, "yuan/person/year", 0, 1e6, "1800.0",
+     "assumed: Anhui's rural 低保 standard by year is not in the calibration data",
+     "低保 payment per member of a 低保 household."},
+    {"income", "wubao_benefit", T::real, "yuan/person/year", 0, 1e6, "4000.0",
+     "assumed: 五保 support is above 低保", "五保 support per member of a 五保 household."},
+
+    // ---- shocks ----------------------------------------------------------------------------
+    {"shocks", "illness_rate", T::real, "1/household/month", 0, 1, "0.004",
+     "assumed: about 5% of households a year have a costly illness episode",
+     "Monthly probability of a serious illness episode in a household without a chronic case."},
+    {"shocks", "chronic_illness_multiplier", T::real, "factor", 0, 100, "3.0", "assumed",
+     "Multiplier of illness_rate for households with a chronically or seriously ill member."},
+    {"shocks", "illness_cost_mean", T::real, "yuan/episode", 0, 1e7, "8000.0", "assumed",
+     "Mean medical cost of an episode before insurance (log-normal)."},
+    {"shocks", "illness_cost_dispersion", T::real, "log sd", 0, 5, "0.8", "assumed",
+     "Standard deviation of log episode cost."},
+    {"shocks", "illness_work_months", T::integer, "months", 0, 24, "3", "assumed",
+     "Months of reduced wage income after an episode, the episode's month included."},
+    {"shocks", "illness_wage_loss", T::real, "share", 0, 1, "0.5", "assumed",
+     "Share of wage income lost in those months."},
+    {"shocks", "disaster_rate", T::real, "1/village/month", 0, 1, "0.005",
+     "assumed: calibration: flood_2016 (unverified) shows disasters occur; no public rate",
+     "Monthly probability that a natural disaster strikes a village."},
+    {"shocks", "disaster_operating_loss", T::real, "share", 0, 1, "0.3", "assumed",
+     "Share of a year's expected operating income a struck household loses."},
+    {"shocks", "disaster_housing_damage", T::real, "probability", 0, 1, "0.1", "assumed",
+     "Probability that a disaster makes a struck household's safe house unsafe."},
+
+    // ---- guarantees (两不愁三保障) -------------------------------------------------------------
+    {"guarantees", "food_clothing_line_share", T::real, "x poverty line", 0, 10, "0.8",
+     "assumed",
+     "Food and clothing are secure when per-capita income less out-of-pocket medical cost is "
+     "at least this share of the line, or the household receives 低保 or 五保."},
+    {"guarantees", "insurance_enrolment", T::real, "probability", 0, 1, "0.97",
+     "assumed: near-universal rural cooperative medical insurance",
+     "Probability that a household is enrolled in basic medical insurance in a year."},
+    {"guarantees", "medical_reimbursement", T::real, "share", 0, 1, "0.5", "assumed",
+     "Share of an insured household's medical cost paid by insurance."},
+    {"guarantees", "catastrophic_share", T::real, "share of income", 0, 10, "0.4",
+     "assumed: the WHO catastrophic-expenditure threshold of 40% of capacity to pay, applied "
+     "to income",
+     "Basic medical care fails when the year's out-of-pocket cost exceeds this share of "
+     "income, or the household is uninsured."},
+    {"guarantees", "dropout_rate", T::real, "1/household/month", 0, 1, "0.003", "assumed",
+     "Monthly probability that a household below the line with school-age children has a "
+     "child drop out of compulsory education."},
+    {"guarantees", "reenrolment_rate", T::real, "probability", 0, 1, "0.5", "assumed",
+     "Probability that a drop-out returns to school at the start of the school year (Sept.)."},
+    {"guarantees", "repair_rate", T::real, "1/household/month", 0, 1, "0.02", "assumed",
+     "Monthly probability that a household not below the line makes an unsafe house safe "
+     "(a dangerous house first becomes unsafe)."},
+    {"guarantees", "repair_poor_factor", T::real, "factor", 0, 1, "0.25", "assumed",
+     "Multiplier of repair_rate for households below the line."},
+
+    // ---- assessment ------------------------------------------------------------------------
+    {"assessment", "require_guarantees", T::boolean, "-", 0, 0, "true",
+     "calibration: exit_rule_household (income above the line and 两不愁三保障)",
+     "A poor household exits only if all four guarantees are met as well as the income test."},
+    {"assessment", "reentry_threshold", T::real, "x poverty line", 0, 10, "1.0", "assumed",
+     "An exited household re-enters (返贫) when its per-capita income is below this multiple "
+     "of the line."},
+    {"assessment", "reentry_identification", T::real, "probability", 0, 1, "0.9",
+     "assumed: exited households are followed up, so most relapses are recorded",
+     "Probability that a relapsed household is registered again in that year's verification."},
+    {"assessment", "new_poor_identification", T::real, "probability", 0, 1, "0.7",
+     "assumed: new cases are found by yearly re-identification, less reliably",
+     "Probability that a near-poor household found below the line is newly registered."},
+});
+
+}  // namespace
+
+std::string_view type_name(ParamType t) {
+  switch (t) {
+    case T::integer: return "integer";
+    case T::real: return "number";
+    case T::boolean: return "boolean";
+    case T::string: return "string";
+    case T::integer_array: return "array of integers";
+    case T::real_array: return "array of numbers";
+    case T::string_array: return "array of strings";
+  }
+  return "?";
+}
+
+std::string ParameterSpec::path() const {
+  return section.empty() ? std::string(key) : std::string(section) + "." + std::string(key);
+}
+
+std::span<const ParameterSpec> parameter_specs() { return specs; }
+
+const ParameterSpec* find_parameter(std::string_view section, std::string_view key) {
+  for (const auto& s : specs)
+    if (s.section == section && s.key == key) return &s;
+  return nullptr;
+}
+
+std::string defaults_toml() {
+  std::ostringstream out;
+  std::string_view current = "";
+  for (const auto& s : specs) {
+    if (s.section != current) {
+      out << "\n[" << s.section << "]\n";
+      current = s.section;
+    }
+    out << s.key << " = " << s.default_toml << "\n";
+  }
+  return out.str();
+}
+
+namespace {
+std::string range_text(const ParameterSpec& s) {
+  if (s.type == T::boolean || s.type == T::string || s.type == T::string_array) return "-";
+  auto num = [](double v) {
+    if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  };
+  return num(s.min) + " .. " + num(s.max);
+}
+std::string length_text(const ParameterSpec& s) {
+  if (s.length > 0) return std::to_string(s.length) + " entries";
+  if (s.length == length_counties) return "one per county";
+  if (s.length == length_line_years) return "one per poverty_line.years";
+  return "";
+}
+std::string escape_cell(std::string_view text) {
+  std::string out;
+  for (char c : text) out += (c == '|') ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+}  // namespace
+
+std::string parameters_markdown() {
+  std::ostringstream out;
+  out << "# Parameter dictionary\n\n"
+      << "Generated by `tuopin params --markdown` from `model/parameters.cpp`; do not edit by "
+         "hand (a test compares this file with the program's output).\n\n"
+      << "Every scenario key, with its unit, allowed range, default and source. A source names "
+         "a row of `../shared/data/calibration.csv` (key, year, place; see that folder's README "
+         "for the citations and confidence levels) or says **assumed** with the reasoning: "
+         "those values have no public figure and are scenario parameters so that a user can "
+         "replace them and a sweep can vary them.\n\n"
+      << "Shares marked *sum to 1* are checked to add up to 1 within 0.001.\n";
+  std::string_view current = "-";
+  for (const auto& s : specs) {
+    if (s.section != current) {
+      out << "\n## ";
+      if (s.section.empty()) out << "Top level"; else out << "[" << s.section << "]";
+      out << "\n\n| key | type | unit | range | default | source | meaning |\n"
+          << "|---|---|---|---|---|---|---|\n";
+      current = s.section;
+    }
+    std::string type(type_name(s.type));
+    const std::string len = length_text(s);
+    if (!len.empty()) type += ", " + len;
+    if (s.sums_to_one) type += ", sum to 1";
+    out << "| `" << s.key << "` | " << type << " | " << escape_cell(s.unit) << " | "
+        << range_text(s) << " | `" << escape_cell(s.default_toml) << "` | "
+        << escape_cell(s.source) << " | " << escape_cell(s.description) << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace tuopin

@@ -1,0 +1,528 @@
+#include "scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "embedded_scenarios.h"
+#include "parameters.h"
+
+namespace tuopin {
+
+namespace {
+std::string format_position(const std::string& file, int line, int column,
+                            const std::string& message) {
+  std::ostringstream o;
+  o << file;
+  if (line > 0) o << ":" << line << ":" << std::max(column, 1);
+  o << ": " << message;
+  return o.str();
+}
+}  // namespace
+
+InputError::InputError(std::string file, int line, int column, const std::string& message)
+    : std::runtime_error(format_position(file, line, column, message)),
+      file_(std::move(file)), line_(line), column_(column) {}
+
+InputError::InputError(const std::string& message) : std::runtime_error(message) {}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+double Scenario::poverty_line(int year) const {
+  for (std::size_t i = 0; i < line_years.size(); ++i)
+    if (line_years[i] == year) return line_yuan[i];
+  throw std::logic_error("no poverty line for year " + std::to_string(year));
+}
+
+namespace {
+
+constexpr std::string_view defaults_name = "<defaults>";
+
+std::string source_name(const toml::node& n, const std::string& fallback) {
+  const auto& path = n.source().path;
+  return path ? std::string(*path) : fallback;
+}
+
+[[noreturn]] void fail_at(const toml::node& n, const std::string& fallback_file,
+                          const std::string& message) {
+  const auto& s = n.source();
+  const std::string file = source_name(n, fallback_file);
+  if (file == defaults_name)  // a default the scenario did not set conflicts with one it did
+    throw InputError(fallback_file, 0, 0, message + " (the value in conflict is a default: set "
+                                          "it in the scenario too)");
+  throw InputError(file, static_cast<int>(s.begin.line), static_cast<int>(s.begin.column),
+                   message);
+}
+
+std::vector<std::string> section_names() {
+  std::vector<std::string> out;
+  for (const auto& s : parameter_specs())
+    if (!s.section.empty() &&
+        std::find(out.begin(), out.end(), std::string(s.section)) == out.end())
+      out.emplace_back(s.section);
+  return out;
+}
+
+std::vector<std::string> keys_of(std::string_view section) {
+  std::vector<std::string> out;
+  for (const auto& s : parameter_specs())
+    if (s.section == section) out.emplace_back(s.key);
+  return out;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates,
+                         std::string_view prefix = "", std::string_view suffix = "") {
+  const std::string m = closest_match(word, candidates);
+  if (m.empty()) return "";
+  return "; did you mean '" + std::string(prefix) + m + std::string(suffix) + "'?";
+}
+
+std::string expected_text(const ParameterSpec& spec) {
+  std::ostringstream o;
+  o << type_name(spec.type);
+  if (spec.type != ParamType::boolean && spec.type != ParamType::string &&
+      spec.type != ParamType::string_array) {
+    o << " in [" << spec.min << ", ";
+    if (std::isinf(spec.max)) o << "inf"; else o << spec.max;
+    o << "]";
+  }
+  return o.str();
+}
+
+std::string toml_type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+// Checks one scalar against the spec's element type and range.
+void check_scalar(const toml::node& n, const ParameterSpec& spec, ParamType element,
+                  const std::string& file, std::string_view where) {
+  const std::string what = "'" + spec.path() + "'" + std::string(where);
+  auto wrong_type = [&]() {
+    fail_at(n, file, what + " expects " + expected_text(spec) + ", got " + toml_type_name(n));
+  };
+  switch (element) {
+    case ParamType::integer: {
+      if (!n.is_integer()) wrong_type();
+      const double v = static_cast<double>(n.as_integer()->get());
+      if (v < spec.min || v > spec.max)
+        fail_at(n, file, what + " is " + std::to_string(n.as_integer()->get()) +
+                             ", outside the allowed range: expected " + expected_text(spec));
+      break;
+    }
+    case ParamType::real: {
+      if (!n.is_number()) wrong_type();
+      const double v = n.is_integer() ? static_cast<double>(n.as_integer()->get())
+                                      : n.as_floating_point()->get();
+      if (!(v >= spec.min && v <= spec.max)) {
+        std::ostringstream o;
+        o << what << " is " << v << ", outside the allowed range: expected " << expected_text(spec);
+        fail_at(n, file, o.str());
+      }
+      break;
+    }
+    case ParamType::boolean:
+      if (!n.is_boolean()) wrong_type();
+      break;
+    case ParamType::string:
+      if (!n.is_string()) wrong_type();
+      break;
+    default: break;
+  }
+}
+
+void check_value(const toml::node& n, const ParameterSpec& spec, const std::string& file) {
+  ParamType element = spec.type;
+  switch (spec.type) {
+    case ParamType::integer_array: element = ParamType::integer; break;
+    case ParamType::real_array: element = ParamType::real; break;
+    case ParamType::string_array: element = ParamType::string; break;
+    default: check_scalar(n, spec, spec.type, file, ""); return;
+  }
+  const toml::array* a = n.as_array();
+  if (!a)
+    fail_at(n, file, "'" + spec.path() + "' expects " + expected_text(spec) + ", got " +
+                         toml_type_name(n));
+  if (a->empty()) fail_at(n, file, "'" + spec.path() + "' must not be empty");
+  if (spec.length > 0 && static_cast<int>(a->size()) != spec.length)
+    fail_at(n, file, "'" + spec.path() + "' expects " + std::to_string(spec.length) +
+                         " entries, got " + std::to_string(a->size()));
+  for (std::size_t i = 0; i < a->size(); ++i)
+    check_scalar(*a->get(i), spec, element, file, " entry " + std::to_string(i + 1));
+  if (spec.sums_to_one) {
+    double sum = 0;
+    for (const auto& e : *a) sum += e.value<double>().value_or(0.0);
+    if (std::fabs(sum - 1.0) > 1e-3) {
+      std::ostringstream o;
+      o << "'" << spec.path() << "' are shares and must sum to 1 (within 0.001), they sum to "
+        << sum;
+      fail_at(n, file, o.str());
+    }
+  }
+}
+
+// Every key of one file must be known and well typed.
+void validate_file(const toml::table& doc, const std::string& file) {
+  const auto sections = section_names();
+  for (const auto& [k, node] : doc) {
+    const std::string key(k.str());
+    if (node.is_table()) {
+      if (std::find(sections.begin(), sections.end(), key) == sections.end())
+        fail_at(node, file, "unknown table [" + key + "]" + did_you_mean(key, sections, "[", "]"));
+      const auto known = keys_of(key);
+      for (const auto& [k2, node2] : *node.as_table()) {
+        const std::string key2(k2.str());
+        const ParameterSpec* spec = find_parameter(key, key2);
+        if (!spec) {
+          std::string hint = did_you_mean(key2, known);
+          if (hint.empty()) {  // perhaps it belongs to another table
+            for (const auto& s : parameter_specs())
+              if (s.key == key2 && !s.section.empty()) {
+                hint = "; '" + key2 + "' belongs in [" + std::string(s.section) + "]";
+                break;
+              }
+          }
+          fail_at(node2, file, "unknown key '" + key2 + "' in [" + key + "]" + hint);
+        }
+        check_value(node2, *spec, file);
+      }
+    } else {
+      const ParameterSpec* spec = find_parameter("", key);
+      if (!spec) {
+        std::vector<std::string> all = keys_of("");
+        for (const auto& s : sections) all.push_back(s);
+        std::string hint = did_you_mean(key, all);
+        if (hint.empty())
+          for (const auto& s : parameter_specs())
+            if (s.key == key && !s.section.empty()) {
+              hint = "; '" + key + "' belongs in [" + std::string(s.section) + "]";
+              break;
+            }
+        fail_at(node, file, "unknown key '" + key + "' at the top level" + hint);
+      }
+      check_value(node, *spec, file);
+    }
+  }
+}
+
+toml::table parse_text(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    const auto& s = e.source();
+    throw InputError(s.path ? std::string(*s.path) : name, static_cast<int>(s.begin.line),
+                     static_cast<int>(s.begin.column),
+                     "not valid TOML: " + std::string(e.description()));
+  }
+}
+
+// Later tables override earlier ones key by key.
+void merge_into(toml::table& base, const toml::table& top) {
+  for (const auto& [k, node] : top) {
+    if (node.is_table() && base.contains(k) && base[k].is_table()) {
+      merge_into(*base[k].as_table(), *node.as_table());
+    } else {
+      base.insert_or_assign(k, node);
+    }
+  }
+}
+
+struct Resolver {
+  std::vector<ScenarioSource> sources;
+  std::set<std::string> visiting;
+
+  toml::table load(const std::string& text, const std::string& name,
+                   const std::filesystem::path& base_dir) {
+    if (!visiting.insert(name).second)
+      throw InputError(name, 0, 0, "inheritance cycle: this file inherits itself");
+    toml::table doc = parse_text(text, name);
+    validate_file(doc, name);
+    toml::table merged;
+    if (auto parent = doc["inherits"].value<std::string>(); parent && !parent->empty()) {
+      const std::filesystem::path p = base_dir / *parent;
+      std::string parent_text, parent_name;
+      std::filesystem::path parent_dir;
+      if (std::ifstream in(p); in) {
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        parent_text = ss.str();
+        parent_name = p.lexically_normal().string();
+        parent_dir = p.parent_path();
+      } else if (*parent == embedded::baseline_name) {
+        parent_text = std::string(embedded::baseline_text);
+        parent_name = "<embedded>/" + std::string(embedded::baseline_name);
+      } else {
+        fail_at(*doc.get("inherits"), name,
+                "'inherits' names '" + *parent + "', which cannot be read (looked for " +
+                    p.string() + ")");
+      }
+      merged = load(parent_text, parent_name, parent_dir);
+    }
+    sources.push_back({name, text});
+    doc.erase("inherits");
+    merge_into(merged, doc);
+    visiting.erase(name);
+    return merged;
+  }
+};
+
+// Reads typed values out of the resolved table; every lookup is recorded so a test can check
+// that every key of the dictionary reaches the model.
+class Reader {
+ public:
+  explicit Reader(const toml::table& t) : t_(t) {}
+
+  const toml::node& node(std::string_view section, std::string_view key) {
+    const std::string path = section.empty() ? std::string(key)
+                                              : std::string(section) + "." + std::string(key);
+    used_.insert(path);
+    const toml::node* n = section.empty() ? t_.get(key) : t_[section][key].node();
+    if (!n) throw std::logic_error("resolved scenario lacks " + path);
+    return *n;
+  }
+  double real(std::string_view s, std::string_view k) { return *node(s, k).value<double>(); }
+  std::int64_t integer(std::string_view s, std::string_view k) {
+    return *node(s, k).value<std::int64_t>();
+  }
+  bool boolean(std::string_view s, std::string_view k) { return *node(s, k).value<bool>(); }
+  std::string string(std::string_view s, std::string_view k) {
+    return *node(s, k).value<std::string>();
+  }
+  template <typename V>
+  std::vector<V> array(std::string_view s, std::string_view k) {
+    std::vector<V> out;
+    for (const auto& e : *node(s, k).as_array()) out.push_back(*e.value<V>());
+    return out;
+  }
+  template <std::size_t N>
+  Shares<N> shares(std::string_view s, std::string_view k) {
+    const auto v = array<double>(s, k);
+    Shares<N> out{};
+    std::copy_n(v.begin(), N, out.begin());  // length checked by validation
+    return out;
+  }
+  const std::set<std::string>& used() const { return used_; }
+
+ private:
+  const toml::table& t_;
+  std::set<std::string> used_;
+};
+
+Scenario build_scenario(const toml::table& resolved, const std::string& file) {
+  Reader r(resolved);
+  Scenario s;
+  s.description = r.string("", "description");
+  r.node("", "inherits");
+  s.first_year = static_cast<int>(r.integer("window", "first_year"));
+  s.last_year = static_cast<int>(r.integer("window", "last_year"));
+  if (s.last_year < s.first_year)
+    fail_at(r.node("window", "last_year"), file,
+            "'window.last_year' (" + std::to_string(s.last_year) +
+                ") must not be before 'window.first_year' (" + std::to_string(s.first_year) + ")");
+  s.seed = static_cast<std::uint32_t>(r.integer("simulation", "seed"));
+  s.replicates = static_cast<int>(r.integer("simulation", "replicates"));
+
+  const auto years = r.array<std::int64_t>("poverty_line", "years");
+  s.line_yuan = r.array<double>("poverty_line", "yuan");
+  s.line_years.assign(years.begin(), years.end());
+  if (s.line_yuan.size() != s.line_years.size())
+    fail_at(r.node("poverty_line", "yuan"), file,
+            "'poverty_line.yuan' has " + std::to_string(s.line_yuan.size()) +
+                " entries but 'poverty_line.years' has " + std::to_string(s.line_years.size()) +
+                "; expected one line per year");
+  for (int y = s.first_year; y <= s.last_year; ++y)
+    if (std::find(s.line_years.begin(), s.line_years.end(), y) == s.line_years.end())
+      fail_at(r.node("poverty_line", "years"), file,
+              "'poverty_line.years' lacks " + std::to_string(y) +
+                  ", a simulated year; expected every year from window.first_year to "
+                  "window.last_year");
+
+  auto& p = s.population;
+  p.poor_people = r.real("population", "poor_people");
+  p.exited_people = r.real("population", "exited_people");
+  p.near_poor_people = r.real("population", "near_poor_people");
+  p.rural_population = r.real("population", "rural_population");
+  p.household_size_shares = r.array<double>("population", "household_size_shares");
+  if (p.household_size_shares.size() > 20)
+    fail_at(r.node("population", "household_size_shares"), file,
+            "'population.household_size_shares' has more than 20 sizes; expected at most 20");
+  p.cause_shares = r.shares<cause_count>("population", "cause_shares");
+  p.secondary_cause_rate = r.real("population", "secondary_cause_rate");
+  p.labour_none_by_cause = r.shares<cause_count>("population", "labour_none_by_cause");
+  p.labour_weak_by_cause = r.shares<cause_count>("population", "labour_weak_by_cause");
+  for (int c = 0; c < cause_count; ++c)
+    if (p.labour_none_by_cause[c] + p.labour_weak_by_cause[c] > 1.0 + 1e-9)
+      fail_at(r.node("population", "labour_weak_by_cause"), file,
+              "labour shares for cause '" + std::string(cause_names[c]) +
+                  "' add up to more than 1; expected labour_none_by_cause + "
+                  "labour_weak_by_cause <= 1 for each cause");
+  p.age_shares[0] = r.shares<age_band_count>("population", "age_shares_normal");
+  p.age_shares[1] = r.shares<age_band_count>("population", "age_shares_weak");
+  p.age_shares[2] = r.shares<age_band_count>("population", "age_shares_none");
+  p.disability_rate = r.real("population", "disability_rate");
+  p.chronic_illness_rate = r.real("population", "chronic_illness_rate");
+  p.dibao_rate_by_labour = r.shares<labour_capacity_count>("population", "dibao_rate_by_labour");
+  p.wubao_rate = r.real("population", "wubao_rate");
+  p.land_per_person = r.real("population", "land_per_person");
+  p.land_dispersion = r.real("population", "land_dispersion");
+  p.housing_shares_poor = r.shares<housing_safety_count>("population", "housing_shares_poor");
+  p.housing_shares_other = r.shares<housing_safety_count>("population", "housing_shares_other");
+  p.poor_in_poor_villages = r.real("population", "poor_in_poor_villages");
+
+  const auto names = r.array<std::string>("counties", "names");
+  const auto names_zh = r.array<std::string>("counties", "names_zh");
+  const auto poor_villages = r.array<std::int64_t>("counties", "poor_villages");
+  const auto villages = r.array<std::int64_t>("counties", "villages");
+  const auto weights = r.array<double>("counties", "weights");
+  if (names.size() > 255)
+    fail_at(r.node("counties", "names"), file, "at most 255 counties are supported");
+  auto check_len = [&](std::string_view key, std::size_t n) {
+    if (n != names.size())
+      fail_at(r.node("counties", key), file,
+              "'counties." + std::string(key) + "' has " + std::to_string(n) +
+                  " entries; expected one per county in 'counties.names' (" +
+                  std::to_string(names.size()) + ")");
+  };
+  check_len("names_zh", names_zh.size());
+  check_len("poor_villages", poor_villages.size());
+  check_len("villages", villages.size());
+  check_len("weights", weights.size());
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    if (poor_villages[c] > villages[c])
+      fail_at(r.node("counties", "poor_villages"), file,
+              "county '" + names[c] + "' has more poor villages (" +
+                  std::to_string(poor_villages[c]) + ") than villages (" +
+                  std::to_string(villages[c]) + ")");
+    s.counties.push_back({names[c], names_zh[c], weights[c], static_cast<int>(villages[c]),
+                          static_cast<int>(poor_villages[c])});
+  }
+  s.remoteness_poor_villages = r.shares<3>("counties", "remoteness_poor_villages");
+  s.remoteness_other_villages = r.shares<3>("counties", "remoteness_other_villages");
+
+  auto& in = s.income;
+  in.median_ratio_poor = r.real("income", "median_ratio_poor");
+  in.median_ratio_exited = r.real("income", "median_ratio_exited");
+  in.median_ratio_near_poor = r.real("income", "median_ratio_near_poor");
+  in.dispersion = r.real("income", "dispersion");
+  in.source_shares[0] = r.shares<income_source_count>("income", "source_shares_normal");
+  in.source_shares[1] = r.shares<income_source_count>("income", "source_shares_weak");
+  in.source_shares[2] = r.shares<income_source_count>("income", "source_shares_none");
+  in.remoteness_wage_factor = r.shares<3>("income", "remoteness_wage_factor");
+  in.land_elasticity = r.real("income", "land_elasticity");
+  in.wage_growth = r.real("income", "wage_growth");
+  in.operating_growth = r.real("income", "operating_growth");
+  in.persistence = r.real("income", "persistence");
+  in.persistent_sd = r.real("income", "persistent_sd");
+  in.wage_transitory_sd = r.real("income", "wage_transitory_sd");
+  in.operating_transitory_sd = r.real("income", "operating_transitory_sd");
+  in.dibao_benefit = r.real("income", "dibao_benefit");
+  in.wubao_benefit = r.real("income", "wubao_benefit");
+  if (in.persistence >= 1.0 && in.persistent_sd > 0)
+    fail_at(r.node("income", "persistence"), file,
+            "'income.persistence' must be below 1 when 'income.persistent_sd' > 0 (a random "
+            "walk has no stationary distribution to start from)");
+
+  auto& sh = s.shocks;
+  sh.illness_rate = r.real("shocks", "illness_rate");
+  sh.chronic_illness_multiplier = r.real("shocks", "chronic_illness_multiplier");
+  sh.illness_cost_mean = r.real("shocks", "illness_cost_mean");
+  sh.illness_cost_dispersion = r.real("shocks", "illness_cost_dispersion");
+  sh.illness_work_months = static_cast<int>(r.integer("shocks", "illness_work_months"));
+  sh.illness_wage_loss = r.real("shocks", "illness_wage_loss");
+  sh.disaster_rate = r.real("shocks", "disaster_rate");
+  sh.disaster_operating_loss = r.real("shocks", "disaster_operating_loss");
+  sh.disaster_housing_damage = r.real("shocks", "disaster_housing_damage");
+  if (sh.illness_rate * sh.chronic_illness_multiplier > 1.0)
+    fail_at(r.node("shocks", "chronic_illness_multiplier"), file,
+            "illness_rate x chronic_illness_multiplier exceeds 1; expected a monthly "
+            "probability");
+
+  auto& g = s.guarantees;
+  g.food_clothing_line_share = r.real("guarantees", "food_clothing_line_share");
+  g.insurance_enrolment = r.real("guarantees", "insurance_enrolment");
+  g.medical_reimbursement = r.real("guarantees", "medical_reimbursement");
+  g.catastrophic_share = r.real("guarantees", "catastrophic_share");
+  g.dropout_rate = r.real("guarantees", "dropout_rate");
+  g.reenrolment_rate = r.real("guarantees", "reenrolment_rate");
+  g.repair_rate = r.real("guarantees", "repair_rate");
+  g.repair_poor_factor = r.real("guarantees", "repair_poor_factor");
+
+  auto& a = s.assessment;
+  a.require_guarantees = r.boolean("assessment", "require_guarantees");
+  a.reentry_threshold = r.real("assessment", "reentry_threshold");
+  a.reentry_identification = r.real("assessment", "reentry_identification");
+  a.new_poor_identification = r.real("assessment", "new_poor_identification");
+
+  for (const auto& spec : parameter_specs())
+    if (!r.used().count(spec.path()))
+      throw std::logic_error("parameter " + spec.path() + " is in the dictionary but unused");
+  return s;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
+                                  const std::filesystem::path& base_dir) {
+  Resolver resolver;
+  toml::table resolved = parse_text(defaults_toml(), std::string(defaults_name));
+  merge_into(resolved, resolver.load(text, name, base_dir));
+  LoadedScenario out;
+  out.scenario = build_scenario(resolved, name);
+  out.sources = std::move(resolver.sources);
+  std::ostringstream ss;
+  ss << toml::toml_formatter(resolved);
+  out.resolved_toml = ss.str();
+  return out;
+}
+
+LoadedScenario load_scenario_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot read scenario file '" + path.string() + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_scenario_text(ss.str(), path.string(), path.parent_path());
+}
+
+LoadedScenario load_default_scenario() {
+  return load_scenario_text(std::string(embedded::baseline_text),
+                            "<embedded>/" + std::string(embedded::baseline_name), ".");
+}
+
+}  // namespace tuopin

@@ -1,0 +1,120 @@
+#pragma once
+// Scenarios: TOML files validated against the parameter dictionary (parameters.h), with
+// inheritance (`inherits = "anqing-baseline.toml"`), resolved into a typed `Scenario`.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "households.h"
+
+namespace tuopin {
+
+// A problem with the user's input. `what()` is the whole message:
+// "file:line:column: what is wrong; what would be right".
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, int line, int column, const std::string& message);
+  explicit InputError(const std::string& message);  // no position (e.g. a command-line value)
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  int column() const { return column_; }
+
+ private:
+  std::string file_;
+  int line_ = 0;
+  int column_ = 0;
+};
+
+struct County {
+  std::string name;
+  std::string name_zh;
+  double weight = 0;
+  int villages = 0;
+  int poor_villages = 0;
+};
+
+template <std::size_t N>
+using Shares = std::array<double, N>;
+
+struct Scenario {
+  std::string description;
+  int first_year = 2016;
+  int last_year = 2018;
+  std::uint32_t seed = 0;
+  int replicates = 1;
+  std::vector<int> line_years;
+  std::vector<double> line_yuan;
+
+  struct Population {
+    double poor_people, exited_people, near_poor_people, rural_population;
+    std::vector<double> household_size_shares;
+    Shares<cause_count> cause_shares, labour_none_by_cause, labour_weak_by_cause;
+    double secondary_cause_rate;
+    std::array<Shares<age_band_count>, labour_capacity_count> age_shares;  // by labour capacity
+    double disability_rate, chronic_illness_rate;
+    Shares<labour_capacity_count> dibao_rate_by_labour;
+    double wubao_rate, land_per_person, land_dispersion;
+    Shares<housing_safety_count> housing_shares_poor, housing_shares_other;
+    double poor_in_poor_villages;
+  } population{};
+
+  std::vector<County> counties;
+  Shares<3> remoteness_poor_villages{}, remoteness_other_villages{};
+
+  struct Income {
+    double median_ratio_poor, median_ratio_exited, median_ratio_near_poor, dispersion;
+    std::array<Shares<income_source_count>, labour_capacity_count> source_shares;
+    Shares<3> remoteness_wage_factor;
+    double land_elasticity, wage_growth, operating_growth, persistence, persistent_sd;
+    double wage_transitory_sd, operating_transitory_sd, dibao_benefit, wubao_benefit;
+  } income{};
+
+  struct Shocks {
+    double illness_rate, chronic_illness_multiplier, illness_cost_mean, illness_cost_dispersion;
+    int illness_work_months;
+    double illness_wage_loss, disaster_rate, disaster_operating_loss, disaster_housing_damage;
+  } shocks{};
+
+  struct Guarantees {
+    double food_clothing_line_share, insurance_enrolment, medical_reimbursement;
+    double catastrophic_share, dropout_rate, reenrolment_rate, repair_rate, repair_poor_factor;
+  } guarantees{};
+
+  struct Assessment {
+    bool require_guarantees;
+    double reentry_threshold, reentry_identification, new_poor_identification;
+  } assessment{};
+
+  int years() const { return last_year - first_year + 1; }
+  int months() const { return 12 * years(); }
+  // The poverty line of a calendar year (validation guarantees every simulated year has one).
+  double poverty_line(int year) const;
+};
+
+// One scenario file as written, in the order of inheritance (the parent first).
+struct ScenarioSource {
+  std::string name;  // path as given, or "<embedded>/anqing-baseline.toml"
+  std::string text;
+};
+
+struct LoadedScenario {
+  Scenario scenario;
+  std::vector<ScenarioSource> sources;  // parent(s) first, the requested file last
+  std::string resolved_toml;            // every key after defaults and inheritance
+};
+
+// Loads, validates and resolves a scenario file. Throws InputError.
+LoadedScenario load_scenario_file(const std::filesystem::path& path);
+// The same from text; `name` is used in messages and `base_dir` resolves `inherits`.
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
+                                  const std::filesystem::path& base_dir);
+// The embedded default Anqing baseline.
+LoadedScenario load_default_scenario();
+
+// The closest of `candidates` to `word` by edit distance, or "" if none is close.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace tuopin
