@@ -21,9 +21,4 @@ IncomeProcess::IncomeProcess(const Scenario& s) {
   wubao_monthly = static_cast<float>(in.wubao_benefit / 12.0);
 }
 
-double IncomeProcess::stationary_sd() const {
-  if (persistent_sd == 0) return 0;
-  return persistent_sd / std::sqrt(1.0 - static_cast<double>(persistence) * persistence);
-}
-
 }  // namespace tuopin

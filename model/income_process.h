@@ -30,9 +30,6 @@ struct IncomeProcess {
 
   explicit IncomeProcess(const Scenario& s);
 
-  // Standard deviation of the stationary persistent deviation (0 when there is none).
-  double stationary_sd() const;
-
   // Transfers, property income and social-assistance benefits of one month.
   float fixed_monthly(float base_transfer, float base_property, std::uint8_t flags,
                       std::uint8_t size) const {

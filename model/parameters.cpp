@@ -151,11 +151,11 @@ const std::array specs = std::to_array<ParameterSpec>({
      "assumed", "Other villages by remoteness (near a town, remote, very remote).", 3, true},
 
     // ---- income ----------------------------------------------------------------------------
-    {"income", "median_ratio_poor", T::real, "x poverty line", 0, 100, "0.85",
+    {"income", "median_ratio_poor", T::real, "x poverty line", 0, 100, "0.70",
      "assumed: registered poor were identified below the line, with measurement error",
      "Median per-capita expected income of registered poor households at the start, relative "
      "to the first year's line."},
-    {"income", "median_ratio_exited", T::real, "x poverty line", 0, 100, "1.35", "assumed",
+    {"income", "median_ratio_exited", T::real, "x poverty line", 0, 100, "1.6", "assumed",
      "Median per-capita expected income of households that exited before the window."},
     {"income", "median_ratio_near_poor", T::real, "x poverty line", 0, 100, "1.25", "assumed",
      "Median per-capita expected income of near-poor households."},

@@ -215,8 +215,18 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
         const Draw4 ri = d(draw_land_income);
         const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
         h.land[i] = static_cast<float>(land_pc * cell.size);
-        const double income_pc = median_ratio[g] * line0 *
-                                 std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
+        // Exited and near-poor households were above the line when last seen (at exit, or
+        // by not being registered): their expected income is drawn above it (rejection,
+        // with further draws of the same stream; after 64 misses, the line itself).
+        double income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
+        for (std::uint32_t k = 1; cell.group != Group::poor && income_pc < line0; ++k) {
+          if (k > 64) {
+            income_pc = line0;
+            break;
+          }
+          const Draw4 rr = d(draw_land_income, k);
+          income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+        }
         const double total = income_pc * cell.size;
         const auto& shares = s.income.source_shares[static_cast<int>(labour)];
         const int remoteness = pop.villages.remoteness[h.village[i]];

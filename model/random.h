@@ -29,7 +29,6 @@ namespace tuopin {
 
 enum class Stream : std::uint32_t {
   synthesis = 1,        // population synthesis (replicate-independent key, see synthesis_key)
-  initial_state = 2,    // per-replicate starting values of persistent income deviations
   income = 3,           // monthly income innovations: 4 normals (wage/operating persistent/transitory)
   illness = 4,          // monthly serious-illness onset (u0) and cost (u1, u2)
   disaster = 5,         // village-level disaster occurrence (entity = village)

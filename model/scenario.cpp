@@ -454,11 +454,6 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   in.operating_transitory_sd = r.real("income", "operating_transitory_sd");
   in.dibao_benefit = r.real("income", "dibao_benefit");
   in.wubao_benefit = r.real("income", "wubao_benefit");
-  if (in.persistence >= 1.0 && in.persistent_sd > 0)
-    fail_at(r.node("income", "persistence"), file,
-            "'income.persistence' must be below 1 when 'income.persistent_sd' > 0 (a random "
-            "walk has no stationary distribution to start from)");
-
   auto& sh = s.shocks;
   sh.illness_rate = r.real("shocks", "illness_rate");
   sh.chronic_illness_multiplier = r.real("shocks", "chronic_illness_multiplier");
@@ -518,6 +513,17 @@ LoadedScenario load_scenario_file(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return load_scenario_text(ss.str(), path.string(), path.parent_path());
+}
+
+void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value) {
+  toml::table t = toml::parse(std::string_view(loaded.resolved_toml), std::string_view("<resolved>"));
+  t["simulation"].as_table()->insert_or_assign(key, value);
+  std::ostringstream ss;
+  ss << toml::toml_formatter(t);
+  loaded.resolved_toml = ss.str();
+  if (key == "seed") loaded.scenario.seed = static_cast<std::uint32_t>(value);
+  else if (key == "replicates") loaded.scenario.replicates = static_cast<int>(value);
+  else throw std::logic_error("set_simulation_key: " + key);
 }
 
 LoadedScenario load_default_scenario() {

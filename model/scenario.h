@@ -114,6 +114,10 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
 // The embedded default Anqing baseline.
 LoadedScenario load_default_scenario();
 
+// Sets [simulation] seed or replicates (already range-checked) in the scenario and in its
+// resolved text, as the command line's --seed and --replicates do.
+void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value);
+
 // The closest of `candidates` to `word` by edit distance, or "" if none is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 

@@ -26,14 +26,13 @@ namespace {
 
 constexpr std::size_t block_size = 256;
 
-// Starting state of one replicate: the registry's values plus draws of the persistent income
-// deviations from their stationary distribution.
-void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& income,
-                 const RandomKey& key, HouseholdState& st) {
+// Starting state of one replicate: the registry's values. Persistent income deviations start
+// at zero (the population's expected income is the household's income when last assessed)
+// and accumulate from the first month.
+void reset_state(const Scenario& s, const Population& pop, HouseholdState& st) {
   const Households& h = pop.households;
   const std::size_t n = h.count();
   st.resize(n);
-  const double sd = income.stationary_sd();
   const double line = s.poverty_line(s.first_year);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
@@ -48,14 +47,8 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
       st.below_line[i] = expected < line * h.size[i];
       st.exit_year[i] = h.status0[i] == RegistryStatus::exited
                             ? static_cast<std::int16_t>(s.first_year - 1) : std::int16_t{0};
-      if (sd > 0) {
-        const Draw4 d = draw(key, static_cast<std::uint32_t>(i), Stream::initial_state, 0);
-        st.wage_deviation[i] = static_cast<float>(sd * to_normal(d.v[0], d.v[1]));
-        st.operating_deviation[i] = static_cast<float>(sd * to_normal(d.v[2], d.v[3]));
-      } else {
-        st.wage_deviation[i] = 0;
-        st.operating_deviation[i] = 0;
-      }
+      st.wage_deviation[i] = 0;
+      st.operating_deviation[i] = 0;
     }
   });
 }
@@ -246,7 +239,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
 
   for (int r = 0; r < opt.replicates; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
-    reset_state(s, pop, income, key, state);
+    reset_state(s, pop, state);
     for (int y = 0; y < result.years; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
       const YearContext ctx{s, pop, income, key, struck, y, s.poverty_line(s.first_year + y)};

@@ -1,0 +1,112 @@
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include "commands.h"
+#include "population_synthesis.h"
+#include "scenario.h"
+#include "simulation.h"
+
+namespace po = boost::program_options;
+
+namespace tuopin::cli {
+
+namespace {
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+}  // namespace
+
+int bench_command(const std::vector<std::string>& args) {
+  po::options_description visible(
+      "Usage: tuopin bench [options]\n\n"
+      "Times the run loop (simulate: every household through every month of the default\n"
+      "scenario's window, one replicate) on the default Anqing population scaled to each\n"
+      "size, and reports household-months per second, the median of the repeats. Population\n"
+      "synthesis is not timed.\n\nOptions");
+  std::string households = "250000,5000000", threads = "1,all";
+  int repeats = 5;
+  visible.add_options()
+      ("help,h", "show this help")
+      ("households", po::value(&households)->value_name("N,N,..."), "population sizes (default 250000,5000000)")
+      ("threads", po::value(&threads)->value_name("T,T,..."), "thread counts; 'all' = every core (default 1,all)")
+      ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(visible).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible;
+    return 0;
+  }
+  if (repeats < 1) throw InputError("--repeats must be at least 1");
+  std::vector<std::size_t> sizes;
+  for (const auto& h : split(households)) {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(h.c_str(), &end, 10);
+    if (*end || v == 0 || v > 30'000'000ULL)
+      throw InputError("--households expects sizes in 1 .. 30000000, got '" + h + "'");
+    sizes.push_back(v);
+  }
+  std::vector<int> thread_counts;
+  for (const auto& t : split(threads)) {
+    if (t == "all") thread_counts.push_back(tbb::info::default_concurrency());
+    else {
+      char* end = nullptr;
+      const long v = std::strtol(t.c_str(), &end, 10);
+      if (*end || v < 1) throw InputError("--threads expects positive counts or 'all', got '" + t + "'");
+      thread_counts.push_back(static_cast<int>(v));
+    }
+  }
+
+  const LoadedScenario loaded = load_default_scenario();
+  const Scenario& s = loaded.scenario;
+  std::cout << "tuopin bench: " << cpu_model() << ", " << tbb::info::default_concurrency()
+            << " cores available; " << s.months() << " months, 1 replicate, median of " << repeats << "\n";
+  std::cout << std::setw(12) << "households" << std::setw(9) << "threads" << std::setw(12) << "seconds"
+            << std::setw(26) << "household-months/s" << "\n";
+  for (std::size_t n : sizes) {
+    const Population pop = synthesise_population(s, SynthesisOptions{n});
+    for (int t : thread_counts) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
+      std::vector<double> seconds;
+      for (int k = 0; k < repeats; ++k) {
+        SimulationOptions opt;
+        opt.replicates = 1;
+        opt.seed = s.seed;
+        const auto start = std::chrono::steady_clock::now();
+        const SimulationResult r = simulate(s, pop, opt);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (r.values.empty()) return 1;
+      }
+      std::sort(seconds.begin(), seconds.end());
+      const double median = seconds[seconds.size() / 2];
+      const double rate = static_cast<double>(pop.households.count()) * s.months() / median;
+      std::cout << std::setw(12) << pop.households.count() << std::setw(9) << t << std::setw(12) << std::fixed
+                << std::setprecision(3) << median << std::setw(26) << std::setprecision(1) << rate / 1e6 << " M"
+                << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace tuopin::cli

@@ -1,0 +1,93 @@
+#include "summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <sstream>
+
+namespace tuopin {
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const double h = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+Statistics summarise(const std::vector<double>& v) {
+  Statistics s;
+  if (v.empty()) return s;
+  s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  s.p05 = quantile(v, 0.05);
+  s.p50 = quantile(v, 0.50);
+  s.p95 = quantile(v, 0.95);
+  return s;
+}
+
+double incidence(const Scenario& s, const SimulationResult& r, int replicate, int year) {
+  return static_cast<double>(r.city_total(replicate, year, Metric::poor_end_people)) /
+         s.population.rural_population;
+}
+
+namespace {
+std::string with_range(const Statistics& st, bool percent) {
+  std::ostringstream o;
+  o << std::fixed;
+  if (percent) {
+    o << std::setprecision(2) << 100 * st.mean << "% [" << 100 * st.p05 << "-" << 100 * st.p95 << "]";
+  } else {
+    o << std::setprecision(0) << st.mean << " [" << st.p05 << "-" << st.p95 << "]";
+  }
+  return o.str();
+}
+}  // namespace
+
+void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r) {
+  struct Column {
+    std::string title;
+    Metric metric;
+  };
+  const std::vector<Column> columns = {{"poor at start", Metric::poor_start_people},
+                                       {"exits", Metric::exit_people},
+                                       {"re-entries", Metric::reentry_people},
+                                       {"new poor", Metric::new_poor_people},
+                                       {"poor at end", Metric::poor_end_people}};
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"year"};
+  for (const auto& c : columns) header.push_back(c.title);
+  header.push_back("incidence");
+  rows.push_back(header);
+  for (int y = 0; y < r.years; ++y) {
+    std::vector<std::string> row = {std::to_string(r.first_year + y)};
+    for (const auto& c : columns) {
+      std::vector<double> v;
+      for (int k = 0; k < r.replicates; ++k) v.push_back(static_cast<double>(r.city_total(k, y, c.metric)));
+      row.push_back(with_range(summarise(v), false));
+    }
+    std::vector<double> inc;
+    for (int k = 0; k < r.replicates; ++k) inc.push_back(incidence(s, r, k, y));
+    row.push_back(with_range(summarise(inc), true));
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  out << "People in the poverty registry by year: mean [5%-95% range] over " << r.replicates
+      << " replicate" << (r.replicates == 1 ? "" : "s") << "\n";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    for (std::size_t i = 0; i < rows[k].size(); ++i)
+      out << (i ? "  " : "") << std::setw(static_cast<int>(width[i])) << rows[k][i];
+    out << "\n";
+    if (k == 0) {
+      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
+      out << "\n";
+    }
+  }
+  out << "Incidence: poor at end / rural population (" << std::fixed << std::setprecision(0)
+      << s.population.rural_population << ").\n";
+}
+
+}  // namespace tuopin

@@ -1,0 +1,30 @@
+#pragma once
+// Summaries across replicates (mean and quantiles) and the run summary printed on stdout.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "scenario.h"
+#include "simulation.h"
+
+namespace tuopin {
+
+inline constexpr std::array<std::string_view, 4> statistic_names = {"mean", "p05", "p50", "p95"};
+
+struct Statistics {
+  double mean = 0, p05 = 0, p50 = 0, p95 = 0;
+  double operator[](std::size_t k) const { return k == 0 ? mean : k == 1 ? p05 : k == 2 ? p50 : p95; }
+};
+
+// Quantile q in [0, 1] of `values` by linear interpolation between order statistics
+// (Hyndman and Fan type 7, the default of R and NumPy).
+double quantile(std::vector<double> values, double q);
+Statistics summarise(const std::vector<double>& values);
+
+// Poverty incidence of the city: poor people at the end of the year / rural population.
+double incidence(const Scenario& s, const SimulationResult& r, int replicate, int year);
+
+// The table printed by `tuopin run`: per year, the mean and 5-95% range of each count.
+void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r);
+
+}  // namespace tuopin
