@@ -18,7 +18,7 @@ int params_command(const std::vector<std::string>& args) {
       ("markdown", "print docs/parameters.md (the generated parameter dictionary)")
       ("defaults", "print the defaults as a complete scenario file");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(visible).run(), vm);
+  po::store(po::command_line_parser(args).options(visible).style(strict_style).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << visible;

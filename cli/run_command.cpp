@@ -105,7 +105,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << visible << "\nExample:\n  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n";

@@ -11,7 +11,14 @@
 namespace tuopin {
 
 void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
-                    float* z0, float* z1, float* z2, float* z3) {
+                    float* z0_out, float* z1_out, float* z2_out, float* z3_out) {
+  // Whole vectors only: n is rounded up to income_normals_width, so no household goes through
+  // a scalar remainder loop (whose math differs in the last bits from the vector one).
+  n = (n + income_normals_width - 1) / income_normals_width * income_normals_width;
+  float* __restrict z0 = static_cast<float*>(__builtin_assume_aligned(z0_out, 64));
+  float* __restrict z1 = static_cast<float*>(__builtin_assume_aligned(z1_out, 64));
+  float* __restrict z2 = static_cast<float*>(__builtin_assume_aligned(z2_out, 64));
+  float* __restrict z3 = static_cast<float*>(__builtin_assume_aligned(z3_out, 64));
   constexpr float two_pi = 6.283185307179586f;
   constexpr float half_pi = 1.5707963267948966f;
   constexpr float scale = 0x1p-32f;

@@ -43,6 +43,9 @@ struct IncomeProcess {
 // Four standard normals per household for month `month` of the window: for households
 // first..first+n-1, z[0..3][i] (wage persistent, wage transitory, operating persistent,
 // operating transitory). Vectorised; bit-identical for a household whatever block it is in.
+// The arrays must be 64-byte aligned and hold n rounded up to income_normals_width entries
+// (the extra entries are computed for the following household ids and are scratch).
+inline constexpr std::size_t income_normals_width = 16;
 void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
                     float* z0, float* z1, float* z2, float* z3);
 

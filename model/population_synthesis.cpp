@@ -215,27 +215,29 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
         const Draw4 ri = d(draw_land_income);
         const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
         h.land[i] = static_cast<float>(land_pc * cell.size);
-        // Exited and near-poor households were above the line when last seen (at exit, or
-        // by not being registered): their expected income is drawn above it (rejection,
-        // with further draws of the same stream; after 64 misses, the line itself).
+        // Expected income by source: a log-normal per-capita total split by the labour
+        // class's source shares, wages scaled by remoteness and operating income by land.
+        const auto& shares = s.income.source_shares[static_cast<int>(labour)];
+        const int remoteness = pop.villages.remoteness[h.village[i]];
+        const double land_factor =
+            p.land_per_person > 0 ? std::pow(land_pc / p.land_per_person, s.income.land_elasticity) : 1.0;
+        const double factor[income_source_count] = {shares[0] * s.income.remoteness_wage_factor[remoteness],
+                                                    shares[1] * land_factor, shares[2], shares[3]};
+        const double factor_sum = factor[0] + factor[1] + factor[2] + factor[3];
         double income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
-        for (std::uint32_t k = 1; cell.group != Group::poor && income_pc < line0; ++k) {
+        // Exited and near-poor households were above the line when last seen (at exit, or by
+        // not being registered): their expected income is drawn above it (rejection with
+        // further draws of the same stream; after 64 misses, exactly the line).
+        for (std::uint32_t k = 1; cell.group != Group::poor && income_pc * factor_sum < line0; ++k) {
           if (k > 64) {
-            income_pc = line0;
+            income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
             break;
           }
           const Draw4 rr = d(draw_land_income, k);
           income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
         }
-        const double total = income_pc * cell.size;
-        const auto& shares = s.income.source_shares[static_cast<int>(labour)];
-        const int remoteness = pop.villages.remoteness[h.village[i]];
-        const double land_factor =
-            p.land_per_person > 0 ? std::pow(land_pc / p.land_per_person, s.income.land_elasticity) : 1.0;
-        h.base_income[0][i] = static_cast<float>(total * shares[0] * s.income.remoteness_wage_factor[remoteness]);
-        h.base_income[1][i] = static_cast<float>(total * shares[1] * land_factor);
-        h.base_income[2][i] = static_cast<float>(total * shares[2]);
-        h.base_income[3][i] = static_cast<float>(total * shares[3]);
+        for (int src = 0; src < income_source_count; ++src)
+          h.base_income[src][i] = static_cast<float>(income_pc * cell.size * factor[src]);
 
         // Housing and registry status.
         const double uh = to_unit(d(draw_housing).v[0]);

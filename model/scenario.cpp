@@ -84,6 +84,15 @@ std::string source_name(const toml::node& n, const std::string& fallback) {
                    message);
 }
 
+// Errors about a key itself point at the key, not its value.
+[[noreturn]] void fail_at_key(const toml::key& k, const toml::node& value, const std::string& file,
+                              const std::string& message) {
+  const auto& s = k.source();
+  if (s.begin.line == 0) fail_at(value, file, message);
+  throw InputError(s.path ? std::string(*s.path) : file, static_cast<int>(s.begin.line),
+                   static_cast<int>(s.begin.column), message);
+}
+
 std::vector<std::string> section_names() {
   std::vector<std::string> out;
   for (const auto& s : parameter_specs())
@@ -205,7 +214,7 @@ void validate_file(const toml::table& doc, const std::string& file) {
     const std::string key(k.str());
     if (node.is_table()) {
       if (std::find(sections.begin(), sections.end(), key) == sections.end())
-        fail_at(node, file, "unknown table [" + key + "]" + did_you_mean(key, sections, "[", "]"));
+        fail_at_key(k, node, file, "unknown table [" + key + "]" + did_you_mean(key, sections, "[", "]"));
       const auto known = keys_of(key);
       for (const auto& [k2, node2] : *node.as_table()) {
         const std::string key2(k2.str());
@@ -219,7 +228,7 @@ void validate_file(const toml::table& doc, const std::string& file) {
                 break;
               }
           }
-          fail_at(node2, file, "unknown key '" + key2 + "' in [" + key + "]" + hint);
+          fail_at_key(k2, node2, file, "unknown key '" + key2 + "' in [" + key + "]" + hint);
         }
         check_value(node2, *spec, file);
       }
@@ -235,7 +244,7 @@ void validate_file(const toml::table& doc, const std::string& file) {
               hint = "; '" + key + "' belongs in [" + std::string(s.section) + "]";
               break;
             }
-        fail_at(node, file, "unknown key '" + key + "' at the top level" + hint);
+        fail_at_key(k, node, file, "unknown key '" + key + "' at the top level" + hint);
       }
       check_value(node, *spec, file);
     }
@@ -349,7 +358,6 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   Reader r(resolved);
   Scenario s;
   s.description = r.string("", "description");
-  r.node("", "inherits");
   s.first_year = static_cast<int>(r.integer("window", "first_year"));
   s.last_year = static_cast<int>(r.integer("window", "last_year"));
   if (s.last_year < s.first_year)
@@ -486,7 +494,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   a.new_poor_identification = r.real("assessment", "new_poor_identification");
 
   for (const auto& spec : parameter_specs())
-    if (!r.used().count(spec.path()))
+    if (spec.path() != "inherits" && !r.used().count(spec.path()))
       throw std::logic_error("parameter " + spec.path() + " is in the dictionary but unused");
   return s;
 }
@@ -498,6 +506,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
   Resolver resolver;
   toml::table resolved = parse_text(defaults_toml(), std::string(defaults_name));
   merge_into(resolved, resolver.load(text, name, base_dir));
+  resolved.erase("inherits");  // resolved: nothing left to inherit
   LoadedScenario out;
   out.scenario = build_scenario(resolved, name);
   out.sources = std::move(resolver.sources);

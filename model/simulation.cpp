@@ -25,6 +25,7 @@ std::int64_t SimulationResult::city_total(int replicate, int year, Metric m) con
 namespace {
 
 constexpr std::size_t block_size = 256;
+static_assert(block_size % income_normals_width == 0, "blocks hold whole vectors of normals");
 
 // Starting state of one replicate: the registry's values. Persistent income deviations start
 // at zero (the population's expected income is the household's income when last assessed)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end tests of the tuopin program: exit codes, messages, files left behind.
+# Usage: test_cli.sh TUOPIN DATA_DIR WORK_DIR
+set -u
+tuopin=$1
+data=$2
+work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+cp "$data"/*.toml .
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
+expect_rc() {  # expect_rc NAME EXPECTED COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >out.txt 2>err.txt
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then pass "$name (exit $rc)"; else fail "$name: exit $rc, expected $want"; cat out.txt err.txt; fi
+}
+expect_in() {  # expect_in NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: '$3' not in $2"; cat "$2"; fi
+}
+no_leftovers() {
+  if ls -A | grep -q '\.tmp-'; then fail "$1: temporary file left behind"; ls -A; else pass "$1: no temporary file"; fi
+}
+
+# Help and usage.
+expect_rc "tuopin --help" 0 "$tuopin" --help
+expect_in "help lists run" out.txt "run [SCENARIO]"
+for cmd in run params bench; do
+  expect_rc "tuopin $cmd --help" 0 "$tuopin" "$cmd" --help
+  expect_in "$cmd --help shows usage" out.txt "Usage: tuopin $cmd"
+done
+expect_rc "no command" 2 "$tuopin"
+expect_rc "unknown command" 2 "$tuopin" rn
+expect_in "unknown command suggests" err.txt "did you mean 'run'?"
+expect_rc "unknown option" 2 "$tuopin" run --replicate 3
+expect_in "unknown option named" err.txt "replicate"
+
+# A good run: summary on stdout, a result file, no progress bar when stderr is not a terminal.
+expect_rc "run small scenario" 0 "$tuopin" run small.toml -o small.h5 --replicates 2 --threads 2
+expect_in "summary has the years" out.txt "2018"
+expect_in "summary has the columns" out.txt "poor at start"
+expect_in "summary says where the file is" out.txt "Wrote small.h5"
+[ -s small.h5 ] && pass "result file written" || fail "result file missing"
+[ -s err.txt ] && fail "stderr not empty without a terminal" || pass "no progress bar without a terminal"
+no_leftovers "good run"
+
+# An existing result is never overwritten without --force.
+before=$(md5sum small.h5)
+expect_rc "existing file without --force" 2 "$tuopin" run small.toml -o small.h5
+expect_in "existing file message" err.txt "small.h5: already exists; use --force"
+[ "$before" = "$(md5sum small.h5)" ] && pass "existing file untouched" || fail "existing file changed"
+expect_rc "existing file with --force" 0 "$tuopin" run small.toml -o small.h5 --force --replicates 1
+no_leftovers "forced run"
+
+# Default output name from the scenario file name.
+expect_rc "default output name" 0 "$tuopin" run small.toml --replicates 1
+[ -s results/small.h5 ] && pass "default output results/small.h5" || fail "results/small.h5 missing"
+
+# Bad scenarios: message with file:line:column, key and suggestion; exit 2; nothing written.
+expect_rc "misspelled key" 2 "$tuopin" run misspelled_key.toml -o bad.h5
+expect_in "misspelled key message" err.txt \
+  "tuopin: misspelled_key.toml:5:1: unknown key 'ilness_cost_mean' in [shocks]; did you mean 'illness_cost_mean'?"
+[ -e bad.h5 ] && fail "bad scenario left a result file" || pass "bad scenario wrote no result file"
+no_leftovers "bad scenario"
+expect_rc "out-of-range value" 2 "$tuopin" run out_of_range.toml -o bad.h5
+expect_in "range message" err.txt "out_of_range.toml:4:27: 'assessment.new_poor_identification' is 1.7, outside the allowed range: expected number in [0, 1]"
+expect_rc "missing scenario file" 2 "$tuopin" run nowhere.toml -o bad.h5
+expect_in "missing file message" err.txt "cannot read scenario file 'nowhere.toml'"
+printf '[window\nfirst_year = 2016\n' > broken.toml
+expect_rc "malformed TOML" 2 "$tuopin" run broken.toml -o bad.h5
+expect_in "malformed TOML position" err.txt "broken.toml:1:"
+[ -e bad.h5 ] && fail "bad input left a result file" || pass "bad input wrote no result file"
+
+# Bad command-line values.
+expect_rc "zero replicates" 2 "$tuopin" run small.toml --replicates 0 -o bad.h5
+expect_in "replicates message" err.txt "--replicates must be at least 1"
+expect_rc "negative seed" 2 "$tuopin" run small.toml --seed -4 -o bad.h5
+expect_rc "missing output folder" 2 "$tuopin" run small.toml -o no/such/dir/x.h5
+expect_in "missing folder message" err.txt "does not exist"
+
+# An interrupted run leaves no temporary file (SIGTERM during the simulation).
+cat > long.toml <<'TOML'
+inherits = "small.toml"
+[simulation]
+replicates = 100000
+TOML
+"$tuopin" run long.toml -o long.h5 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -ne 0 ] && pass "interrupted run exits non-zero ($rc)" || fail "interrupted run exited 0"
+[ -e long.h5 ] && fail "interrupted run left a result" || pass "interrupted run left no result"
+no_leftovers "interrupted run"
+
+# The same seed gives the same numbers whatever the thread count.
+"$tuopin" run small.toml -o t1.h5 --threads 1 --replicates 2 >/dev/null 2>&1
+"$tuopin" run small.toml -o t2.h5 --threads 2 --replicates 2 >/dev/null 2>&1
+if h5diff t1.h5 t2.h5 /exit_people /exit_people >/dev/null && h5diff t1.h5 t2.h5 /summary /summary >/dev/null; then
+  pass "1 and 2 threads give identical results"
+else
+  fail "1 and 2 threads differ"
+fi
+"$tuopin" run small.toml -o s2.h5 --seed 7 --replicates 2 >/dev/null 2>&1
+h5diff -q t1.h5 s2.h5 /exit_people /exit_people >/dev/null && fail "another seed gave the same numbers" || pass "another seed gives other numbers"
+
+# params: the dictionary, and a defaults file that runs.
+expect_rc "params" 0 "$tuopin" params
+expect_in "params shows sources" out.txt "source: calibration: remaining_poor_people"
+"$tuopin" params --defaults > defaults.toml
+expect_rc "defaults file runs" 0 "$tuopin" run defaults.toml -o defaults.h5 --replicates 1
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
