@@ -40,7 +40,6 @@ void HouseholdState::resize(std::size_t n) {
   below_line.resize(n);
   wage_deviation.resize(n);
   operating_deviation.resize(n);
-  exit_year.resize(n);
 }
 
 }  // namespace tuopin

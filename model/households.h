@@ -17,7 +17,7 @@ enum class LabourCapacity : std::uint8_t { normal = 0, weak = 1, none = 2 };
 inline constexpr int labour_capacity_count = 3;
 
 // Registry status. `near_poor` households (边缘户) have never been registered; when they fall
-// below the line and are identified they become `poor` with an entry year inside the window.
+// below the line and are identified they become `poor` (the newly poor).
 enum class RegistryStatus : std::uint8_t { poor = 0, exited = 1, reentered = 2, near_poor = 3 };
 inline constexpr int registry_status_count = 4;
 inline bool counts_as_poor(RegistryStatus s) {
@@ -87,7 +87,7 @@ struct Households {
   // Initial values of the state (the registry at the start of the window).
   std::vector<RegistryStatus> status0;
   std::vector<HousingSafety> housing0;
-  std::vector<std::int16_t> entry_year;   // year first registered as poor (0: never)
+  std::vector<std::int16_t> entry_year;   // year first registered as poor before the window (0: never)
 
   std::size_t count() const { return size.size(); }
   void resize(std::size_t n);
@@ -122,7 +122,6 @@ struct HouseholdState {
   std::vector<std::uint8_t> below_line;     // 1: last assessed per-capita income below the line
   std::vector<float> wage_deviation;        // persistent log deviation of wage income
   std::vector<float> operating_deviation;   // persistent log deviation of operating income
-  std::vector<std::int16_t> exit_year;      // year of the last exit (0: none)
 
   void resize(std::size_t n);
 };

@@ -13,9 +13,13 @@ IncomeProcess::IncomeProcess(const Scenario& s) {
   const int months = s.months();
   wage_growth.resize(months);
   operating_growth.resize(months);
+  persistent_correction.resize(months);
+  double variance = 0;
   for (int t = 0; t < months; ++t) {
     wage_growth[t] = static_cast<float>(std::pow(1.0 + in.wage_growth, t / 12.0));
     operating_growth[t] = static_cast<float>(std::pow(1.0 + in.operating_growth, t / 12.0));
+    variance = in.persistence * in.persistence * variance + in.persistent_sd * in.persistent_sd;
+    persistent_correction[t] = static_cast<float>(-0.5 * variance);
   }
   dibao_monthly = static_cast<float>(in.dibao_benefit / 12.0);
   wubao_monthly = static_cast<float>(in.wubao_benefit / 12.0);

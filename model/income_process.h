@@ -5,10 +5,11 @@
 //   d_t = persistence * d_{t-1} + persistent_sd * z_t      (persistent log deviation)
 //   e_t = transitory_sd * z'_t                              (transitory log deviation)
 //
-// with z, z' standard normals from the household's `income` stream. Transfers and property
-// income are constant; 低保 and 五保 benefits are paid per member. The transitory term is
-// mean-corrected, so `base` is the expected income of a household with zero persistent
-// deviation.
+//   (the exponent also carries -var(d_t)/2, so both deviations are mean-corrected)
+// with z, z' standard normals from the household's `income` stream and d_0 = 0 (the
+// population's expected income is the income when last assessed). Expected income is therefore
+// base x growth. Transfers and property income are constant; 低保 and 五保 benefits are paid
+// per member.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,9 @@ struct IncomeProcess {
   float wage_correction, operating_correction;  // -sd^2/2
   std::vector<float> wage_growth;               // growth factor per month index of the window
   std::vector<float> operating_growth;
+  // -var(d_t)/2 per month index: the persistent deviation starts at 0 and its variance grows
+  // towards persistent_sd^2 / (1 - persistence^2); this keeps expected income on its growth path.
+  std::vector<float> persistent_correction;
   float dibao_monthly, wubao_monthly;            // per member
 
   explicit IncomeProcess(const Scenario& s);

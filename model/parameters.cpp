@@ -119,7 +119,8 @@ const std::array specs = std::to_array<ParameterSpec>({
      "assumed", "Exited and near-poor households by housing safety at the start.", 3, true},
     {"population", "poor_in_poor_villages", T::real, "share", 0, 1, "0.6",
      "assumed: poor villages hold a large part, not all, of the registered poor",
-     "Share of registered poor households living in a registered poor village of their county."},
+     "Share of registered households (poor, and exited before the window) living in a "
+     "registered poor village of their county; near-poor households live anywhere in it."},
 
     // ---- counties --------------------------------------------------------------------------
     {"counties", "names", T::string_array, "-", 0, 0,
@@ -207,7 +208,8 @@ const std::array specs = std::to_array<ParameterSpec>({
     {"shocks", "illness_cost_dispersion", T::real, "log sd", 0, 5, "0.8", "assumed",
      "Standard deviation of log episode cost."},
     {"shocks", "illness_work_months", T::integer, "months", 0, 24, "3", "assumed",
-     "Months of reduced wage income after an episode, the episode's month included."},
+     "Months of reduced wage income from an episode, its own month included (it may run "
+     "into the next year)."},
     {"shocks", "illness_wage_loss", T::real, "share", 0, 1, "0.5", "assumed",
      "Share of wage income lost in those months."},
     {"shocks", "disaster_rate", T::real, "1/village/month", 0, 1, "0.005",

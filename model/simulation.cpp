@@ -30,7 +30,7 @@ static_assert(block_size % income_normals_width == 0, "blocks hold whole vectors
 // Starting state of one replicate: the registry's values. Persistent income deviations start
 // at zero (the population's expected income is the household's income when last assessed)
 // and accumulate from the first month.
-void reset_state(const Scenario& s, const Population& pop, HouseholdState& st) {
+void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& income, HouseholdState& st) {
   const Households& h = pop.households;
   const std::size_t n = h.count();
   st.resize(n);
@@ -43,11 +43,9 @@ void reset_state(const Scenario& s, const Population& pop, HouseholdState& st) {
       st.dropout[i] = 0;
       st.insured[i] = 0;
       st.illness_left[i] = 0;
-      const double expected = h.base_income[0][i] + h.base_income[1][i] + h.base_income[2][i] +
-                              h.base_income[3][i];
+      const double expected = h.base_income[0][i] + h.base_income[1][i] +
+                              12.0 * income.fixed_monthly(h.base_income[2][i], h.base_income[3][i], h.flags[i], h.size[i]);
       st.below_line[i] = expected < line * h.size[i];
-      st.exit_year[i] = h.status0[i] == RegistryStatus::exited
-                            ? static_cast<std::int16_t>(s.first_year - 1) : std::int16_t{0};
       st.wage_deviation[i] = 0;
       st.operating_deviation[i] = 0;
     }
@@ -78,6 +76,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
   alignas(64) float z0[block_size], z1[block_size], z2[block_size], z3[block_size];
   alignas(64) float year_income[block_size];
   alignas(64) float medical[block_size];
+  alignas(64) float wage_month[block_size];
 
   std::fill_n(year_income, n, 0.0f);
   std::fill_n(medical, n, 0.0f);
@@ -102,6 +101,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
     const auto month = static_cast<std::uint32_t>(t);
     const float gw = inc.wage_growth[t] * (1.0f / 12.0f);
     const float go = inc.operating_growth[t] * (1.0f / 12.0f);
+    const float pc = inc.persistent_correction[t];
     income_normals(ctx.key, first, n, month, z0, z1, z2, z3);
 
     // Income: the vectorisable part.
@@ -112,9 +112,10 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       st.wage_deviation[i] = wd;
       st.operating_deviation[i] = od;
       const float sick = st.illness_left[i] > 0 ? illness_loss : 1.0f;
-      const float wage = h.base_income[0][i] * gw * std::exp(wd + inc.wage_sd * z1[j] + inc.wage_correction) * sick;
+      const float wage = h.base_income[0][i] * gw * std::exp(wd + pc + inc.wage_sd * z1[j] + inc.wage_correction) * sick;
+      wage_month[j] = wage;
       const float operating = h.base_income[1][i] * go *
-                              std::exp(od + inc.operating_sd * z3[j] + inc.operating_correction);
+                              std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction);
       year_income[j] += wage + operating +
                         inc.fixed_monthly(h.base_income[2][i], h.base_income[3][i], h.flags[i], h.size[i]);
     }
@@ -123,12 +124,18 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
     for (std::size_t j = 0; j < n; ++j) {
       const std::size_t i = begin + j;
       const auto id = static_cast<std::uint32_t>(i);
-      if (st.illness_left[i] > 0) --st.illness_left[i];
+      // illness_left counts the months of reduced wages still to come, this one included.
+      const bool already_reduced = st.illness_left[i] > 0;
+      if (already_reduced) --st.illness_left[i];
       const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
       if (to_unit(ill.v[0]) < illness_probability(s.shocks, h.flags[i])) {
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
         medical[j] += static_cast<float>(st.insured[i] ? cost * (1.0 - reimbursement) : cost);
-        st.illness_left[i] = work_months;
+        if (work_months > 0) {
+          // The episode's own month: wages were paid in full above, so take the loss here.
+          if (!already_reduced) year_income[j] -= wage_month[j] * (1.0f - illness_loss);
+          st.illness_left[i] = static_cast<std::uint8_t>(work_months - 1);
+        }
         add(h.county[i], Metric::illness_episodes, 1);
       }
       if (ctx.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
@@ -156,7 +163,6 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
   }
 
   // Year-end assessment.
-  const int year = s.first_year + ctx.year_index;
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
     const int c = h.county[i];
@@ -201,7 +207,6 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       case Transition::exit:
         add(c, Metric::exit_people, people);
         add(c, Metric::exit_households, 1);
-        st.exit_year[i] = static_cast<std::int16_t>(year);
         break;
       case Transition::blocked: add(c, Metric::blocked_people, people); break;
       case Transition::reentry:
@@ -226,6 +231,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
 SimulationResult simulate(const Scenario& s, const Population& pop, const SimulationOptions& opt) {
   SimulationResult result;
   result.replicates = opt.replicates;
+  result.first_replicate = opt.first_replicate;
   result.first_year = s.first_year;
   result.years = s.years();
   result.counties = static_cast<int>(s.counties.size());
@@ -240,7 +246,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
 
   for (int r = 0; r < opt.replicates; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
-    reset_state(s, pop, state);
+    reset_state(s, pop, income, state);
     for (int y = 0; y < result.years; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
       const YearContext ctx{s, pop, income, key, struck, y, s.poverty_line(s.first_year + y)};

@@ -19,6 +19,7 @@ namespace tuopin {
 
 struct SimulationResult {
   int replicates = 0;
+  int first_replicate = 0;  // replicate index (Philox key word 1) of replicate 0 here
   int first_year = 0;
   int years = 0;
   int counties = 0;

@@ -84,7 +84,7 @@ void describe(hid_t ds, std::string_view units, std::string_view long_name, std:
 }
 
 void string_scalar(hid_t where, const std::string& name, const std::string& value,
-                   std::string_view long_name) {
+                   std::string_view long_name, std::string_view long_name_zh) {
   Handle type = string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
   Handle ds(H5Dcreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -92,6 +92,7 @@ void string_scalar(hid_t where, const std::string& name, const std::string& valu
   const char* p = value.c_str();
   check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write " + name);
   attribute(ds, "long_name", std::string(long_name));
+  attribute(ds, "long_name_zh", std::string(long_name_zh));
 }
 
 // A dimension: a coordinate variable that is also an HDF5 dimension scale.
@@ -168,7 +169,7 @@ void write_file(const std::filesystem::path& path, const LoadedScenario& scenari
 
   const int R = r.replicates, Y = r.years, C = r.counties;
   std::vector<int> replicates(R);
-  for (int k = 0; k < R; ++k) replicates[k] = k;
+  for (int k = 0; k < R; ++k) replicates[k] = r.first_replicate + k;
   std::vector<std::string> names, names_zh;
   for (const auto& c : s.counties) {
     names.push_back(c.name);
@@ -259,7 +260,7 @@ void write_file(const std::filesystem::path& path, const LoadedScenario& scenari
     attribute(meta, "threads", static_cast<std::int64_t>(info.threads), H5T_NATIVE_INT64);
     attribute(meta, "wall_time_seconds", info.wall_seconds, H5T_NATIVE_DOUBLE);
     attribute(meta, "scenario_name", scenario.sources.back().name);
-    string_scalar(meta, "scenario_text", scenario.sources.back().text, "the scenario file as written");
+    string_scalar(meta, "scenario_text", scenario.sources.back().text, "the scenario file as written", "情景文件原文");
     std::string chain, inherited;
     for (std::size_t k = 0; k < scenario.sources.size(); ++k) {
       chain += (k ? " <- " : "") + scenario.sources[scenario.sources.size() - 1 - k].name;
@@ -267,9 +268,11 @@ void write_file(const std::filesystem::path& path, const LoadedScenario& scenari
         inherited += "# ---- " + scenario.sources[k].name + " ----\n" + scenario.sources[k].text + "\n";
     }
     attribute(meta, "scenario_inheritance", chain);
-    string_scalar(meta, "scenario_inherited_text", inherited, "the files it inherits from, as written, parents first");
+    string_scalar(meta, "scenario_inherited_text", inherited, "the files it inherits from, as written, parents first",
+                  "所继承的情景文件原文");
     string_scalar(meta, "scenario_resolved", scenario.resolved_toml,
-                  "every scenario key after defaults and inheritance (runs alone with tuopin run)");
+                  "every scenario key after defaults and inheritance (runs alone with tuopin run)",
+                  "合并默认值与继承后的完整情景");
   }
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + path.string());
 }

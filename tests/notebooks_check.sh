@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Executes every notebook in notebooks/ against a small result file.
+# Usage: notebooks_check.sh TUOPIN SOURCE_DIR WORK_DIR
+set -eu
+tuopin=$1
+src=$2
+work=$3
+rm -rf "$work" && mkdir -p "$work"
+cp "$src"/tests/data/small.toml "$work"/
+"$tuopin" run "$work"/small.toml -o "$work"/small.h5 --replicates 3 >/dev/null
+export TUOPIN_RESULT="$work"/small.h5 MPLBACKEND=Agg
+count=0
+for nb in "$src"/notebooks/*.ipynb; do
+  /usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=python3 \
+    --ExecutePreprocessor.timeout=300 --output-dir "$work" "$nb"
+  count=$((count + 1))
+done
+echo "$count passed, 0 failed"
