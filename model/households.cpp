@@ -28,6 +28,9 @@ void Villages::resize(std::size_t n) {
   county.resize(n);
   poor.resize(n);
   remoteness.resize(n);
+  road.resize(n);
+  water.resize(n);
+  collective_income.resize(n);
 }
 
 void HouseholdState::resize(std::size_t n) {

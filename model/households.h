@@ -98,6 +98,9 @@ struct Villages {
   std::vector<std::uint8_t> county;
   std::vector<std::uint8_t> poor;        // 1: registered poor village (贫困村)
   std::vector<std::uint8_t> remoteness;  // 0 near a town, 1 remote, 2 very remote
+  std::vector<std::uint8_t> road;        // 1: paved road to the village (通硬化路)
+  std::vector<std::uint8_t> water;       // 1: safe drinking water (安全饮水)
+  std::vector<float> collective_income;  // village collective income, yuan/year (0: 空壳村)
   std::size_t count() const { return county.size(); }
   void resize(std::size_t n);
 };

@@ -89,8 +89,8 @@ const std::array specs = std::to_array<ParameterSpec>({
      "assumed", "Share of households with only weak labour capacity, by main cause.", 12},
     {"population", "age_shares_normal", T::real_array, "share", 0, 1,
      "[0.08, 0.17, 0.55, 0.20]", "assumed",
-     "Members by age band (0-5, 6-15, 16-59, 60+) in households with normal labour capacity; "
-     "each such household has at least one member aged 16-59.", 4, true},
+     "Members by age band (0-5, 6-15, 16-59, 60+) in households with normal labour capacity "
+     "(people over 60 who still farm count as labour in the registry).", 4, true},
     {"population", "age_shares_weak", T::real_array, "share", 0, 1,
      "[0.06, 0.14, 0.40, 0.40]", "assumed",
      "Members by age band in households with weak labour capacity.", 4, true},
@@ -117,6 +117,11 @@ const std::array specs = std::to_array<ParameterSpec>({
      "D-grade) at the start.", 3, true},
     {"population", "housing_shares_other", T::real_array, "share", 0, 1, "[0.95, 0.04, 0.01]",
      "assumed", "Exited and near-poor households by housing safety at the start.", 3, true},
+    {"population", "labour_none_small_household_odds", T::real, "odds ratio", 0.01, 100, "3.0",
+     "assumed: people living alone or as elderly couples make up many households without labour",
+     "Seed of the population table: odds of a household without labour capacity having 1 or 2 "
+     "members rather than more, relative to other households. Iterative proportional fitting "
+     "keeps this association while meeting every margin."},
     {"population", "poor_in_poor_villages", T::real, "share", 0, 1, "0.6",
      "assumed: poor villages hold a large part, not all, of the registered poor",
      "Share of registered households (poor, and exited before the window) living in a "
@@ -148,6 +153,20 @@ const std::array specs = std::to_array<ParameterSpec>({
      length_counties, true},
     {"counties", "remoteness_poor_villages", T::real_array, "share", 0, 1, "[0.3, 0.4, 0.3]",
      "assumed", "Poor villages by remoteness (near a town, remote, very remote).", 3, true},
+    {"counties", "road_access", T::real_array, "share", 0, 1, "[0.75, 0.95]",
+     "assumed: the proposal notes poor villages' infrastructure lags (基础设施还很落后)",
+     "Share of villages with a paved road (poor villages, other villages).", 2},
+    {"counties", "safe_water", T::real_array, "share", 0, 1, "[0.80, 0.95]", "assumed",
+     "Share of villages with safe drinking water (poor villages, other villages).", 2},
+    {"counties", "collective_income_median", T::real_array, "yuan/village/year", 0, 1e9,
+     "[20000.0, 80000.0]",
+     "assumed: the proposal notes weak village collective economies; "
+     "calibration: pv_village_income (a 60 kW village PV station earns about 60000 a year) "
+     "gives the scale",
+     "Median collective income of villages that have some (poor villages, other villages).", 2},
+    {"counties", "empty_shell_share", T::real_array, "share", 0, 1, "[0.5, 0.1]",
+     "assumed: the proposal's 贫困空壳村 (villages without operating income) pilot",
+     "Share of villages with no collective income (空壳村) (poor villages, other villages).", 2},
     {"counties", "remoteness_other_villages", T::real_array, "share", 0, 1, "[0.7, 0.25, 0.05]",
      "assumed", "Other villages by remoteness (near a town, remote, very remote).", 3, true},
 

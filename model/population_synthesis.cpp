@@ -30,118 +30,278 @@ std::vector<std::size_t> largest_remainder(std::size_t total, const std::vector<
   return out;
 }
 
+double SynthesisTarget::relative_error() const {
+  if (lower_bound) return achieved >= target ? 0.0 : (target - achieved) / target;
+  if (target == 0) return achieved == 0 ? 0.0 : 1.0;
+  return std::fabs(achieved - target) / std::fabs(target);
+}
+
+double SynthesisReport::max_relative_error() const {
+  double m = 0;
+  for (const auto& t : targets) m = std::max(m, t.relative_error());
+  return m;
+}
+
 namespace {
 
-enum class Group : std::uint8_t { poor = 0, exited = 1, near_poor = 2 };
+enum Group : int { group_poor = 0, group_exited = 1, group_near_poor = 2, group_count = 3 };
 
 // Synthesis draws: period = attribute, so each attribute has its own numbers.
 enum SynthesisDraw : std::uint32_t {
-  draw_village = 0, draw_cause = 1, draw_labour = 2, draw_members = 3, draw_flags = 4,
-  draw_land_income = 5, draw_housing = 6,
+  draw_village = 0, draw_cause = 1, draw_members = 3, draw_flags = 4, draw_land_income = 5,
+  draw_housing = 6,
   draw_village_attributes = 100,  // entity = village index
 };
 
-struct Cell {
-  std::uint8_t county;
-  Group group;
-  std::uint8_t size;
-  std::size_t count;
+template <std::size_t N>
+std::vector<double> normalised(const std::array<double, N>& a) {
+  std::vector<double> v(a.begin(), a.end());
+  const double s = std::accumulate(v.begin(), v.end(), 0.0);
+  for (double& x : v) x /= s;
+  return v;
+}
+std::vector<double> normalised(std::vector<double> v) {
+  const double s = std::accumulate(v.begin(), v.end(), 0.0);
+  for (double& x : v) x /= s;
+  return v;
+}
+
+double mean_household_size(const Scenario& s) {
+  const auto shares = normalised(s.population.household_size_shares);
+  double mean = 0;
+  for (std::size_t k = 0; k < shares.size(); ++k) mean += static_cast<double>(k + 1) * shares[k];
+  return mean;
+}
+
+// Labour capacity shares given the main cause: none, weak, and the rest normal.
+std::array<double, labour_capacity_count> labour_given_cause(const Scenario& s, int cause) {
+  const double none = s.population.labour_none_by_cause[cause];
+  const double weak = s.population.labour_weak_by_cause[cause];
+  return {1.0 - none - weak, weak, none};  // LabourCapacity order: normal, weak, none
+}
+
+void synthesise_villages(const Scenario& s, const RandomKey& key, Villages& villages,
+                         std::vector<std::size_t>& village_start) {
+  std::size_t total = 0;
+  for (const auto& c : s.counties) total += static_cast<std::size_t>(c.villages);
+  villages.resize(total);
+  village_start.clear();
+  std::size_t v = 0;
+  for (std::size_t c = 0; c < s.counties.size(); ++c) {
+    village_start.push_back(v);
+    for (int i = 0; i < s.counties[c].villages; ++i, ++v) {
+      const bool poor = i < s.counties[c].poor_villages;
+      const int k = poor ? 0 : 1;
+      const Draw4 d = draw(key, static_cast<std::uint32_t>(v), Stream::synthesis, draw_village_attributes);
+      const Draw4 e = draw(key, static_cast<std::uint32_t>(v), Stream::synthesis, draw_village_attributes, 1);
+      villages.county[v] = static_cast<std::uint8_t>(c);
+      villages.poor[v] = poor ? 1 : 0;
+      villages.remoteness[v] = static_cast<std::uint8_t>(
+          categorical(poor ? s.remoteness_poor_villages : s.remoteness_other_villages, to_unit(d.v[0])));
+      villages.road[v] = to_unit(d.v[1]) < s.road_access[k];
+      villages.water[v] = to_unit(d.v[2]) < s.safe_water[k];
+      // Collective income: none for an empty-shell village, else log-normal (sd 1, assumed).
+      villages.collective_income[v] =
+          to_unit(d.v[3]) < s.empty_shell_share[k]
+              ? 0.0f
+              : static_cast<float>(s.collective_income_median[k] * std::exp(to_normal(e.v[0], e.v[1])));
+    }
+  }
+}
+
+// The fitted joint table of households: dims (group, county, cause, labour, size).
+struct JointTable {
+  Table table;
+  IpfResult ipf;
 };
+
+JointTable fit_joint_table(const Scenario& s, const std::array<double, group_count>& households) {
+  const int C = static_cast<int>(s.counties.size());
+  const int S = static_cast<int>(s.population.household_size_shares.size());
+  JointTable jt{Table({group_count, C, cause_count, labour_capacity_count, S}), {}};
+  Table& t = jt.table;
+  // Seed: households without labour are more often of one or two members.
+  for (std::size_t cell = 0; cell < t.cells(); ++cell) {
+    const bool none = t.coordinate(cell, 3) == static_cast<int>(LabourCapacity::none);
+    const bool small = t.coordinate(cell, 4) < 2;
+    t.values[static_cast<Eigen::Index>(cell)] = none && small ? s.population.labour_none_small_household_odds : 1.0;
+  }
+  std::vector<double> weights;
+  for (const auto& c : s.counties) weights.push_back(c.weight);
+  weights = normalised(weights);
+  const auto sizes = normalised(s.population.household_size_shares);
+  const auto causes = normalised(s.population.cause_shares);
+
+  Margin by_county{{0, 1}, Eigen::ArrayXd(group_count * C)};
+  Margin by_size{{0, 4}, Eigen::ArrayXd(group_count * S)};
+  Margin by_cause_labour{{0, 2, 3}, Eigen::ArrayXd(group_count * cause_count * labour_capacity_count)};
+  for (int g = 0; g < group_count; ++g) {
+    for (int c = 0; c < C; ++c) by_county.target[g * C + c] = households[g] * weights[c];
+    for (int k = 0; k < S; ++k) by_size.target[g * S + k] = households[g] * sizes[k];
+    for (int k = 0; k < cause_count; ++k) {
+      const auto labour = labour_given_cause(s, k);
+      for (int l = 0; l < labour_capacity_count; ++l)
+        by_cause_labour.target[(g * cause_count + k) * labour_capacity_count + l] = households[g] * causes[k] * labour[l];
+    }
+  }
+  jt.ipf = fit(t, {by_county, by_size, by_cause_labour}, 1e-10, 2000);
+  return jt;
+}
+
+// A leaf of the integerised table: `count` households of one (group, county, cause, labour, size).
+struct Cell {
+  std::uint8_t group, county, cause, labour, size;
+  std::size_t count;
+  std::size_t first;  // index of its first household
+};
+
+// Largest-remainder rounding down the hierarchy group > county > cause > labour > size, with
+// households ordered county first (villages of a county stay together in memory).
+std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array<std::size_t, group_count>& households) {
+  const int C = static_cast<int>(s.counties.size());
+  const int S = static_cast<int>(s.population.household_size_shares.size());
+  auto value = [&](int g, int c, int k, int l, int z) { return t.values[static_cast<Eigen::Index>(t.index({g, c, k, l, z}))]; };
+  std::vector<std::vector<std::size_t>> county_counts(group_count);
+  for (int g = 0; g < group_count; ++g) {
+    std::vector<double> w(C, 0.0);
+    for (int c = 0; c < C; ++c)
+      for (int k = 0; k < cause_count; ++k)
+        for (int l = 0; l < labour_capacity_count; ++l)
+          for (int z = 0; z < S; ++z) w[c] += value(g, c, k, l, z);
+    county_counts[g] = largest_remainder(households[g], w);
+  }
+  std::vector<Cell> cells;
+  std::size_t next = 0;
+  for (int c = 0; c < C; ++c)
+    for (int g = 0; g < group_count; ++g) {
+      std::vector<double> wk(cause_count, 0.0);
+      for (int k = 0; k < cause_count; ++k)
+        for (int l = 0; l < labour_capacity_count; ++l)
+          for (int z = 0; z < S; ++z) wk[k] += value(g, c, k, l, z);
+      const auto by_cause = largest_remainder(county_counts[g][c], wk);
+      for (int k = 0; k < cause_count; ++k) {
+        std::vector<double> wl(labour_capacity_count, 0.0);
+        for (int l = 0; l < labour_capacity_count; ++l)
+          for (int z = 0; z < S; ++z) wl[l] += value(g, c, k, l, z);
+        const auto by_labour = largest_remainder(by_cause[k], wl);
+        for (int l = 0; l < labour_capacity_count; ++l) {
+          std::vector<double> wz(S);
+          for (int z = 0; z < S; ++z) wz[z] = value(g, c, k, l, z);
+          const auto by_size = largest_remainder(by_labour[l], wz);
+          for (int z = 0; z < S; ++z)
+            if (by_size[z] > 0) {
+              cells.push_back({static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(k),
+                               static_cast<std::uint8_t>(l), static_cast<std::uint8_t>(z + 1), by_size[z], next});
+              next += by_size[z];
+            }
+        }
+      }
+    }
+  return cells;
+}
+
+// Members by age band: per (labour, size) class, exact band totals (largest remainder of the
+// class's member slots) dealt to its households one member at a time, each member drawn from
+// the bands still left in proportion to what is left.
+void deal_age_bands(const Scenario& s, const RandomKey& key, const std::vector<Cell>& cells, Households& h) {
+  const int S = static_cast<int>(s.population.household_size_shares.size());
+  tbb::parallel_for(tbb::blocked_range<int>(0, labour_capacity_count * S, 1), [&](const auto& range) {
+    for (int cls = range.begin(); cls != range.end(); ++cls) {
+      const int l = cls / S;
+      const int size = cls % S + 1;
+      std::size_t slots = 0;
+      for (const Cell& cell : cells)
+        if (cell.labour == l && cell.size == size) slots += cell.count * static_cast<std::size_t>(size);
+      if (slots == 0) continue;
+      const auto shares = s.population.age_shares[l];
+      auto left = largest_remainder(slots, std::vector<double>(shares.begin(), shares.end()));
+      std::size_t remaining = slots;
+      for (const Cell& cell : cells) {
+        if (cell.labour != l || cell.size != size) continue;
+        for (std::size_t i = cell.first; i < cell.first + cell.count; ++i) {
+          std::array<std::uint8_t, age_band_count> bands{};
+          for (int m = 0; m < size; ++m) {
+            const Draw4 d = draw(key, static_cast<std::uint32_t>(i), Stream::synthesis, draw_members,
+                                 static_cast<std::uint32_t>(m / 4));
+            auto pick = static_cast<std::size_t>(to_unit(d.v[m % 4]) * static_cast<double>(remaining));
+            int b = 0;
+            while (pick >= left[b]) pick -= left[b++];
+            --left[b];
+            --remaining;
+            ++bands[b];
+          }
+          for (int b = 0; b < age_band_count; ++b) h.members[b][i] = bands[b];
+        }
+      }
+    }
+  });
+}
 
 }  // namespace
 
-Population synthesise_population(const Scenario& s, const SynthesisOptions& options) {
+Population synthesise_population(const Scenario& s, const SynthesisOptions& options, SynthesisReport* report) {
   const auto& p = s.population;
   Population pop;
-
-  // Villages: per county, the first `poor_villages` are the registered poor villages.
-  std::size_t village_total = 0;
-  for (const auto& c : s.counties) village_total += static_cast<std::size_t>(c.villages);
-  pop.villages.resize(village_total);
-  std::vector<std::size_t> village_start;
   const RandomKey key = synthesis_key(s.seed);
-  {
-    std::size_t v = 0;
-    for (std::size_t c = 0; c < s.counties.size(); ++c) {
-      village_start.push_back(v);
-      for (int i = 0; i < s.counties[c].villages; ++i, ++v) {
-        const bool poor = i < s.counties[c].poor_villages;
-        const Draw4 d = draw(key, static_cast<std::uint32_t>(v), Stream::synthesis,
-                             draw_village_attributes);
-        pop.villages.county[v] = static_cast<std::uint8_t>(c);
-        pop.villages.poor[v] = poor ? 1 : 0;
-        pop.villages.remoteness[v] = static_cast<std::uint8_t>(categorical(
-            poor ? s.remoteness_poor_villages : s.remoteness_other_villages, to_unit(d.v[0])));
-      }
-    }
-  }
+  std::vector<std::size_t> village_start;
+  synthesise_villages(s, key, pop.villages, village_start);
 
-  // Household counts by group, county and size (largest remainder at each level).
-  const auto& size_shares = p.household_size_shares;
-  double mean_size = 0;
-  for (std::size_t k = 0; k < size_shares.size(); ++k) mean_size += static_cast<double>(k + 1) * size_shares[k];
-  const double people[3] = {p.poor_people, p.exited_people, p.near_poor_people};
+  // Households per group: people / mean size, or the requested total split by people.
+  const double mean_size = mean_household_size(s);
+  const std::array<double, group_count> people = {p.poor_people, p.exited_people, p.near_poor_people};
   double default_households = 0;
   for (double n : people) default_households += n / mean_size;
-  const double scale = options.households > 0
-                           ? static_cast<double>(options.households) / default_households
-                           : 1.0;
-  std::vector<std::size_t> group_households(3);
+  std::array<std::size_t, group_count> households{};
   if (options.households > 0) {
-    group_households = largest_remainder(options.households, {people[0], people[1], people[2]});
+    const auto split = largest_remainder(options.households, {people[0], people[1], people[2]});
+    std::copy(split.begin(), split.end(), households.begin());
   } else {
-    for (int g = 0; g < 3; ++g)
-      group_households[g] = static_cast<std::size_t>(std::llround(people[g] * scale / mean_size));
+    for (int g = 0; g < group_count; ++g)
+      households[g] = static_cast<std::size_t>(std::llround(people[g] / mean_size));
   }
-  std::vector<double> county_weights;
-  for (const auto& c : s.counties) county_weights.push_back(c.weight);
+  const std::size_t n = households[0] + households[1] + households[2];
+  const double scale = default_households > 0 ? static_cast<double>(n) / default_households : 1.0;
 
-  std::vector<Cell> cells;
-  std::vector<std::vector<std::size_t>> by_county(3);
-  for (int g = 0; g < 3; ++g) by_county[g] = largest_remainder(group_households[g], county_weights);
-  for (std::size_t c = 0; c < s.counties.size(); ++c)
-    for (int g = 0; g < 3; ++g) {
-      const auto by_size = largest_remainder(by_county[g][c], size_shares);
-      for (std::size_t k = 0; k < by_size.size(); ++k)
-        if (by_size[k] > 0)
-          cells.push_back({static_cast<std::uint8_t>(c), static_cast<Group>(g),
-                           static_cast<std::uint8_t>(k + 1), by_size[k]});
-    }
-  std::vector<std::size_t> cell_start(cells.size() + 1, 0);
-  for (std::size_t i = 0; i < cells.size(); ++i) cell_start[i + 1] = cell_start[i] + cells[i].count;
-  const std::size_t n = cell_start.back();
+  std::array<double, group_count> exact{};
+  for (int g = 0; g < group_count; ++g) exact[g] = static_cast<double>(households[g]);
+  const JointTable joint = fit_joint_table(s, exact);
+  const std::vector<Cell> cells = integerise(s, joint.table, households);
 
   Households& h = pop.households;
   h.resize(n);
-  const double line0 = s.poverty_line(s.first_year);
-  const double median_ratio[3] = {s.income.median_ratio_poor, s.income.median_ratio_exited,
-                                  s.income.median_ratio_near_poor};
+  deal_age_bands(s, key, cells, h);
 
+  const double line0 = s.poverty_line(s.first_year);
+  const double median_ratio[group_count] = {s.income.median_ratio_poor, s.income.median_ratio_exited,
+                                            s.income.median_ratio_near_poor};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells.size()), [&](const auto& range) {
     for (std::size_t ci = range.begin(); ci != range.end(); ++ci) {
       const Cell& cell = cells[ci];
       const std::size_t c = cell.county;
       const auto& county = s.counties[c];
-      const int g = static_cast<int>(cell.group);
-      for (std::size_t i = cell_start[ci]; i < cell_start[ci + 1]; ++i) {
+      const int g = cell.group;
+      const bool registered = g != group_near_poor;
+      const auto labour = static_cast<LabourCapacity>(cell.labour);
+      const int main = cell.cause;
+      for (std::size_t i = cell.first; i < cell.first + cell.count; ++i) {
         const auto id = static_cast<std::uint32_t>(i);
         auto d = [&](SynthesisDraw what, std::uint32_t index = 0) {
           return draw(key, id, Stream::synthesis, what, index);
         };
         h.county[i] = cell.county;
         h.size[i] = cell.size;
-        const bool registered = cell.group != Group::near_poor;
+        h.labour[i] = labour;
+        h.cause_main[i] = static_cast<Cause>(main);
 
-        // Village: registered poor and exited households live in a poor village with
-        // probability poor_in_poor_villages; near-poor households anywhere in the county.
+        // Village: registered households (poor, and exited before the window) live in a poor
+        // village with probability poor_in_poor_villages; near-poor ones anywhere in the county.
         {
           const Draw4 r = d(draw_village);
           const auto poor_v = static_cast<std::size_t>(county.poor_villages);
           const auto all_v = static_cast<std::size_t>(county.villages);
           const auto other_v = all_v - poor_v;
           std::size_t offset;
-          if (registered && poor_v > 0 &&
-              (other_v == 0 || to_unit(r.v[0]) < p.poor_in_poor_villages)) {
+          if (registered && poor_v > 0 && (other_v == 0 || to_unit(r.v[0]) < p.poor_in_poor_villages)) {
             offset = static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(poor_v));
           } else if (registered && other_v > 0) {
             offset = poor_v + static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(other_v));
@@ -151,14 +311,12 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
           h.village[i] = static_cast<std::uint32_t>(village_start[c] + std::min(offset, all_v - 1));
         }
 
-        // Causes: main from cause_shares, secondary from the rest.
+        // Secondary cause, from the other causes' shares.
         const Draw4 rc = d(draw_cause);
-        const int main = categorical(p.cause_shares, to_unit(rc.v[0]));
-        h.cause_main[i] = static_cast<Cause>(main);
         h.cause_secondary[i] = no_cause;
         if (to_unit(rc.v[1]) < p.secondary_cause_rate) {
           Shares<cause_count> rest = p.cause_shares;
-          const double total = 1.0 - rest[main];
+          const double total = std::accumulate(rest.begin(), rest.end(), 0.0) - rest[main];
           rest[main] = 0;
           if (total > 0) {
             for (double& x : rest) x /= total;
@@ -169,41 +327,13 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
           return h.cause_main[i] == cause || h.cause_secondary[i] == static_cast<std::uint8_t>(cause);
         };
 
-        // Labour capacity by main cause.
-        const double ul = to_unit(d(draw_labour).v[0]);
-        const double none = p.labour_none_by_cause[main];
-        const double weak = p.labour_weak_by_cause[main];
-        const LabourCapacity labour = ul < none            ? LabourCapacity::none
-                                      : ul < none + weak   ? LabourCapacity::weak
-                                                           : LabourCapacity::normal;
-        h.labour[i] = labour;
-
-        // Members by age band; a household with normal labour has a member aged 16-59.
-        std::array<std::uint8_t, age_band_count> bands{};
-        const auto& age_shares = p.age_shares[static_cast<int>(labour)];
-        for (std::uint32_t m = 0; m < cell.size; ++m) {
-          const Draw4 r = d(draw_members, m / 4);
-          ++bands[categorical(age_shares, to_unit(r.v[m % 4]))];
-        }
-        if (labour == LabourCapacity::normal && bands[2] == 0) {
-          for (int b = 0; b < age_band_count; ++b)
-            if (bands[b] > 0) {
-              --bands[b];
-              break;
-            }
-          ++bands[2];
-        }
-        for (int b = 0; b < age_band_count; ++b) h.members[b][i] = bands[b];
-
         // Disability, illness, 低保 and 五保.
         const Draw4 rf = d(draw_flags);
         std::uint8_t flags = 0;
-        if (has_cause(Cause::disability) || to_unit(rf.v[0]) < p.disability_rate)
-          flags |= household_flag::disability;
-        if (has_cause(Cause::illness) || to_unit(rf.v[1]) < p.chronic_illness_rate)
-          flags |= household_flag::chronic_illness;
+        if (has_cause(Cause::disability) || to_unit(rf.v[0]) < p.disability_rate) flags |= household_flag::disability;
+        if (has_cause(Cause::illness) || to_unit(rf.v[1]) < p.chronic_illness_rate) flags |= household_flag::chronic_illness;
         if (registered) {
-          const bool wubao_eligible = cell.size == 1 && labour == LabourCapacity::none && bands[3] == 1;
+          const bool wubao_eligible = cell.size == 1 && labour == LabourCapacity::none && h.members[3][i] == 1;
           if (wubao_eligible && to_unit(rf.v[2]) < p.wubao_rate)
             flags |= household_flag::wubao;
           else if (to_unit(rf.v[3]) < p.dibao_rate_by_labour[static_cast<int>(labour)])
@@ -211,12 +341,11 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
         }
         h.flags[i] = flags;
 
-        // Land and expected income by source.
+        // Land, and expected income by source: a log-normal per-capita total split by the
+        // labour class's source shares, wages scaled by remoteness and operating income by land.
         const Draw4 ri = d(draw_land_income);
         const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
         h.land[i] = static_cast<float>(land_pc * cell.size);
-        // Expected income by source: a log-normal per-capita total split by the labour
-        // class's source shares, wages scaled by remoteness and operating income by land.
         const auto& shares = s.income.source_shares[static_cast<int>(labour)];
         const int remoteness = pop.villages.remoteness[h.village[i]];
         const double land_factor =
@@ -228,7 +357,7 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
         // Exited and near-poor households were above the line when last seen (at exit, or by
         // not being registered): their expected income is drawn above it (rejection with
         // further draws of the same stream; after 64 misses, exactly the line).
-        for (std::uint32_t k = 1; cell.group != Group::poor && income_pc * factor_sum < line0; ++k) {
+        for (std::uint32_t k = 1; g != group_poor && income_pc * factor_sum < line0; ++k) {
           if (k > 64) {
             income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
             break;
@@ -241,26 +370,99 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
 
         // Housing and registry status.
         const double uh = to_unit(d(draw_housing).v[0]);
-        h.housing0[i] = static_cast<HousingSafety>(
-            categorical(cell.group == Group::poor ? p.housing_shares_poor : p.housing_shares_other, uh));
-        switch (cell.group) {
-          case Group::poor:
-            h.status0[i] = RegistryStatus::poor;
-            h.entry_year[i] = static_cast<std::int16_t>(s.first_year - 2);
-            break;
-          case Group::exited:
-            h.status0[i] = RegistryStatus::exited;
-            h.entry_year[i] = static_cast<std::int16_t>(s.first_year - 2);
-            break;
-          case Group::near_poor:
-            h.status0[i] = RegistryStatus::near_poor;
-            h.entry_year[i] = 0;
-            break;
-        }
+        h.housing0[i] = static_cast<HousingSafety>(categorical(g == group_poor ? p.housing_shares_poor : p.housing_shares_other, uh));
+        h.status0[i] = g == group_poor ? RegistryStatus::poor : g == group_exited ? RegistryStatus::exited : RegistryStatus::near_poor;
+        h.entry_year[i] = registered ? static_cast<std::int16_t>(s.first_year - 2) : std::int16_t{0};
       }
     }
   });
+
+  if (report) {
+    report->ipf = joint.ipf;
+    report->targets = synthesis_targets(s, pop, scale);
+  }
   return pop;
+}
+
+std::vector<SynthesisTarget> synthesis_targets(const Scenario& s, const Population& pop, double scale) {
+  const Households& h = pop.households;
+  const auto& p = s.population;
+  std::array<double, registry_status_count> people{}, households{};
+  std::vector<double> by_size(p.household_size_shares.size(), 0.0), by_county(s.counties.size(), 0.0);
+  std::array<double, cause_count> by_cause{};
+  std::array<double, labour_capacity_count> by_labour{}, people_by_labour{};
+  std::array<double, age_band_count> by_age{};
+  double registered = 0, registered_people = 0;
+  for (std::size_t i = 0; i < h.count(); ++i) {
+    const int st = static_cast<int>(h.status0[i]);
+    people[st] += h.size[i];
+    households[st] += 1;
+    by_size[h.size[i] - 1] += 1;
+    by_county[h.county[i]] += 1;
+    by_labour[static_cast<int>(h.labour[i])] += 1;
+    people_by_labour[static_cast<int>(h.labour[i])] += h.size[i];
+    for (int b = 0; b < age_band_count; ++b) by_age[b] += h.members[b][i];
+    if (h.status0[i] != RegistryStatus::near_poor) {
+      by_cause[static_cast<int>(h.cause_main[i])] += 1;
+      registered += 1;
+      registered_people += h.size[i];
+    }
+  }
+  const double total = static_cast<double>(h.count());
+  const double total_people = std::accumulate(people.begin(), people.end(), 0.0);
+  std::vector<SynthesisTarget> t;
+  const int poor = static_cast<int>(RegistryStatus::poor), exited = static_cast<int>(RegistryStatus::exited),
+            near = static_cast<int>(RegistryStatus::near_poor);
+  t.push_back({"registered poor people at the start", "persons", p.poor_people * scale, people[poor],
+               "calibration: remaining_poor_people (2015)"});
+  t.push_back({"registered people who exited before the start", "persons", p.exited_people * scale, people[exited],
+               "derived: registered_poor_people 2014 - remaining_poor_people 2015"});
+  t.push_back({"registered poor people ever (poor + exited)", "persons", (p.poor_people + p.exited_people) * scale,
+               people[poor] + people[exited], "calibration: registered_poor_people (2014)"});
+  t.push_back({"near-poor people", "persons", p.near_poor_people * scale, people[near], "assumed"});
+  t.push_back({"poverty incidence at the start", "share", p.poor_people / p.rural_population,
+               people[poor] / (p.rural_population * scale), "calibration: poverty_incidence (2015)"});
+  t.push_back({"persons per registered household", "persons", 2.57, registered_people / registered,
+               "calibration: persons_per_household (Anhui 2014, derived)"});
+  double poor_villages_target = 0, poor_villages = 0;
+  for (const auto& c : s.counties) poor_villages_target += c.poor_villages;
+  for (std::size_t v = 0; v < pop.villages.count(); ++v) poor_villages += pop.villages.poor[v];
+  t.push_back({"poor villages", "villages", poor_villages_target, poor_villages, "calibration: poor_villages (2016)"});
+  const auto sizes = normalised(p.household_size_shares);
+  for (std::size_t k = 0; k < sizes.size(); ++k)
+    t.push_back({"households of " + std::to_string(k + 1) + " member" + (k ? "s" : ""), "share", sizes[k],
+                 by_size[k] / total, "assumed (population.household_size_shares)"});
+  double weight_sum = 0;
+  for (const auto& c : s.counties) weight_sum += c.weight;
+  for (std::size_t c = 0; c < s.counties.size(); ++c)
+    t.push_back({"households in " + s.counties[c].name + " (" + s.counties[c].name_zh + ")", "share",
+                 s.counties[c].weight / weight_sum, by_county[c] / total, "assumed (counties.weights)"});
+  const auto causes = normalised(p.cause_shares);
+  for (int k = 0; k < cause_count; ++k)
+    t.push_back({"registered households by main cause: " + std::string(cause_names[k]) + " (" +
+                     std::string(cause_names_zh[k]) + ")",
+                 "share", causes[k], by_cause[k] / registered,
+                 k == 0 ? "calibration: cause_illness_share (China 2015)" : "assumed (population.cause_shares)"});
+  const int illness = static_cast<int>(Cause::illness), disability = static_cast<int>(Cause::disability),
+            labour = static_cast<int>(Cause::lack_of_labour);
+  SynthesisTarget bound{"illness + disability + lack of labour (lower bound)", "share", 0.6,
+                        (by_cause[illness] + by_cause[disability] + by_cause[labour]) / registered,
+                        "calibration: cause_illness_disability_labour_share (China 2016, > 60%)"};
+  bound.lower_bound = true;
+  t.push_back(bound);
+  for (int l = 0; l < labour_capacity_count; ++l) {
+    double target = 0;
+    for (int k = 0; k < cause_count; ++k) target += causes[k] * labour_given_cause(s, k)[l];
+    t.push_back({"households with " + std::string(labour_capacity_names[l]) + " labour capacity", "share", target,
+                 by_labour[l] / total, "assumed (population.labour_*_by_cause over cause_shares)"});
+  }
+  for (int b = 0; b < age_band_count; ++b) {
+    double target = 0;
+    for (int l = 0; l < labour_capacity_count; ++l) target += people_by_labour[l] * p.age_shares[l][b];
+    t.push_back({"people aged " + std::string(age_band_names[b]), "share", target / total_people,
+                 by_age[b] / total_people, "assumed (population.age_shares_*)"});
+  }
+  return t;
 }
 
 }  // namespace tuopin

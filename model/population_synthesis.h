@@ -1,14 +1,25 @@
 #pragma once
 // Population synthesis: Anqing's registered poor, exited and near-poor households and its
-// villages, drawn from the scenario's [population], [counties] and [income] keys.
+// villages, from public marginal totals and assumed parameters (docs/population.md).
 //
-// Counts are allocated deterministically (largest remainder) over county x group x household
-// size, so those marginals are met exactly up to rounding; the other attributes are drawn per
-// household from counter-based random numbers keyed by the scenario seed alone (not the
-// replicate), so every replicate simulates the same population.
+// 1. A joint table of household counts over group (poor, exited, near-poor) x county x main
+//    cause x labour capacity x size is fitted by iterative proportional fitting (ipf.h) to
+//    three margins: households by group x county, by group x size, and by group x cause x
+//    labour capacity; its seed carries the one assumed interaction (households without labour
+//    are small).
+// 2. The table is integerised by largest-remainder rounding down its hierarchy (group, county,
+//    cause, labour, size), so every group and county total is exact and the other margins are
+//    within a few households.
+// 3. Members' age bands are dealt per (labour capacity, size) class from exact band totals, and
+//    the other attributes (village, secondary cause, flags, land, income, housing) are drawn
+//    per household from counter-based random numbers keyed by the scenario seed alone, so every
+//    replicate simulates the same population and any thread count gives the same one.
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "households.h"
+#include "ipf.h"
 #include "scenario.h"
 
 namespace tuopin {
@@ -24,7 +35,29 @@ struct SynthesisOptions {
   std::size_t households = 0;
 };
 
-Population synthesise_population(const Scenario& scenario, const SynthesisOptions& options = {});
+// One marginal target beside what the population achieved.
+struct SynthesisTarget {
+  std::string name;
+  std::string unit;
+  double target = 0;
+  double achieved = 0;
+  std::string source;        // calibration row or "assumed"
+  bool lower_bound = false;  // the target is a lower bound ("over 60%")
+  double relative_error() const;  // 0 when a lower bound is met
+};
+
+struct SynthesisReport {
+  IpfResult ipf;
+  std::vector<SynthesisTarget> targets;
+  double max_relative_error() const;
+};
+
+Population synthesise_population(const Scenario& scenario, const SynthesisOptions& options = {},
+                                 SynthesisReport* report = nullptr);
+
+// The targets of `scenario` (scaled like the population) compared with `population`.
+std::vector<SynthesisTarget> synthesis_targets(const Scenario& scenario, const Population& population,
+                                               double scale);
 
 // Splits `total` into integers proportional to `weights` (largest remainder; ties to the
 // lower index). The parts add up to `total` exactly.

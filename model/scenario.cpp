@@ -412,6 +412,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   p.land_dispersion = r.real("population", "land_dispersion");
   p.housing_shares_poor = r.shares<housing_safety_count>("population", "housing_shares_poor");
   p.housing_shares_other = r.shares<housing_safety_count>("population", "housing_shares_other");
+  p.labour_none_small_household_odds = r.real("population", "labour_none_small_household_odds");
   p.poor_in_poor_villages = r.real("population", "poor_in_poor_villages");
 
   const auto names = r.array<std::string>("counties", "names");
@@ -443,6 +444,10 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   }
   s.remoteness_poor_villages = r.shares<3>("counties", "remoteness_poor_villages");
   s.remoteness_other_villages = r.shares<3>("counties", "remoteness_other_villages");
+  s.road_access = r.shares<2>("counties", "road_access");
+  s.safe_water = r.shares<2>("counties", "safe_water");
+  s.collective_income_median = r.shares<2>("counties", "collective_income_median");
+  s.empty_shell_share = r.shares<2>("counties", "empty_shell_share");
 
   auto& in = s.income;
   in.median_ratio_poor = r.real("income", "median_ratio_poor");

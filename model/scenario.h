@@ -58,11 +58,14 @@ struct Scenario {
     Shares<labour_capacity_count> dibao_rate_by_labour;
     double wubao_rate, land_per_person, land_dispersion;
     Shares<housing_safety_count> housing_shares_poor, housing_shares_other;
+    double labour_none_small_household_odds;
     double poor_in_poor_villages;
   } population{};
 
   std::vector<County> counties;
   Shares<3> remoteness_poor_villages{}, remoteness_other_villages{};
+  // Village infrastructure and economy, each {poor villages, other villages}.
+  Shares<2> road_access{}, safe_water{}, collective_income_median{}, empty_shell_share{};
 
   struct Income {
     double median_ratio_poor, median_ratio_exited, median_ratio_near_poor, dispersion;
