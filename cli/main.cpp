@@ -17,6 +17,8 @@ Usage: tuopin <command> [options]
 Commands:
   run [SCENARIO]   simulate a scenario (default: the embedded Anqing 2016-2018 baseline)
                    and write an HDF5 result file
+  synth [SCENARIO] build the synthetic population (IPF to public marginals); --report
+                   compares every target with what was achieved
   params           list every scenario key with unit, range, default and source
   bench            measure the run loop's speed (household-months per second)
 
@@ -44,9 +46,10 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "run") return tuopin::cli::run_command(args, command_line);
+    if (command == "synth") return tuopin::cli::synth_command(args, command_line);
     if (command == "params") return tuopin::cli::params_command(args);
     if (command == "bench") return tuopin::cli::bench_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "params", "bench"});
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";

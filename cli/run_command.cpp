@@ -15,7 +15,9 @@
 
 #include "build_info.h"
 #include "commands.h"
+#include "population_file.h"
 #include "population_synthesis.h"
+#include "registry_extract.h"
 #include "result_file.h"
 #include "scenario.h"
 #include "simulation.h"
@@ -68,6 +70,14 @@ std::string utc_now() {
   return buf;
 }
 
+std::string read_scenario_of(const std::string& result_file) {
+  try {
+    return read_string(result_file, "/meta/scenario_resolved");
+  } catch (const std::runtime_error&) {
+    throw InputError(result_file + ": cannot read /meta/scenario_resolved; expected a result file of 'tuopin run'");
+  }
+}
+
 std::string host_name() {
   char buf[256] = {0};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
@@ -76,16 +86,45 @@ std::string host_name() {
 
 }  // namespace
 
+// The population a run or synth starts from: a registry extract (.csv), a saved population or
+// result file (.h5), or synthesised from the scenario (scaled to --households if given).
+Population obtain_population(const Scenario& s, const std::string& population_path, std::size_t households,
+                             std::string& source) {
+  if (population_path.empty()) {
+    source = "synthesised";
+    return synthesise_population(s, SynthesisOptions{households});
+  }
+  source = population_path;
+  const std::filesystem::path p(population_path);
+  if (p.extension() == ".csv") return load_registry_csv(p, s);
+  if (p.extension() == ".h5" || p.extension() == ".hdf5") return read_population_file(p, s);
+  throw InputError("--population expects a registry extract (.csv) or a population or result file (.h5), got '" +
+                   population_path + "'");
+}
+
+RunInfo run_info(const std::string& command_line, int threads, double seconds, const std::string& population_source) {
+  return RunInfo{TUOPIN_VERSION, TUOPIN_GIT_COMMIT, command_line, host_name(), utc_now(), threads, seconds,
+                 population_source};
+}
+
+std::size_t parse_households(const po::variables_map& vm, std::int64_t households) {
+  if (!vm.count("households")) return 0;
+  if (households < 1 || households > 30'000'000)
+    throw InputError("--households must be in 1 .. 30000000, got " + std::to_string(households));
+  return static_cast<std::size_t>(households);
+}
+
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description visible(
       "Usage: tuopin run [SCENARIO] [options]\n\n"
       "Simulates SCENARIO (a TOML file; without one, the embedded default Anqing 2016-2018\n"
       "baseline), prints a summary per year on stdout and writes an HDF5 result file\n"
-      "(layout: docs/outputs.md). A progress bar goes to stderr when it is a terminal.\n\n"
+      "(layout: docs/outputs.md) holding the series, summaries, the population and the\n"
+      "resolved scenario. A progress bar goes to stderr when it is a terminal.\n\n"
       "Options");
-  std::string output;
+  std::string output, population_path, replay;
   int replicates = 0, threads = 0;
-  std::int64_t seed = -1;
+  std::int64_t seed = -1, households = 0;
   visible.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&output)->value_name("FILE"),
@@ -96,6 +135,13 @@ int run_command(const std::vector<std::string>& args, const std::string& command
        "random seed, 0 .. 4294967295 (overrides simulation.seed)")
       ("threads", po::value(&threads)->default_value(0)->value_name("T"),
        "worker threads; 0 = every core. Results do not depend on it.")
+      ("population", po::value(&population_path)->value_name("FILE"),
+       "start from this population instead of synthesising one: a registry extract (.csv,\n"
+       "docs/population.md) or a population or result file (.h5)")
+      ("households", po::value(&households)->value_name("N"),
+       "synthesise N households (the scenario's groups scaled alike; up to 30000000)")
+      ("replay", po::value(&replay)->value_name("FILE"),
+       "re-run a result file's run: its resolved scenario and its population")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
   po::options_description hidden;
   std::string scenario_path;
@@ -108,7 +154,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   po::store(po::command_line_parser(args).options(all).style(strict_style).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << visible << "\nExample:\n  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n";
+    std::cout << visible << "\nExamples:\n"
+              << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"
+              << "  tuopin run --population scenarios/data/registry-template.csv -o results/extract.h5\n"
+              << "  tuopin run --replay results/base.h5 -o results/again.h5\n";
     return 0;
   }
   const bool force = vm.count("force") > 0;
@@ -116,17 +165,31 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     throw InputError("--replicates must be at least 1, got " + std::to_string(replicates));
   if (vm.count("seed") && (seed < 0 || seed > 4294967295LL))
     throw InputError("--seed must be in 0 .. 4294967295, got " + std::to_string(seed));
+  const std::size_t household_count = parse_households(vm, households);
+  if (household_count && !population_path.empty())
+    throw InputError("--households scales a synthesised population; it cannot be used with --population");
+  if (!replay.empty() && (!scenario_path.empty() || !population_path.empty() || household_count))
+    throw InputError("--replay takes the scenario and the population from the result file; give no SCENARIO, "
+                     "--population or --households with it");
   const int thread_count = resolve_threads(threads);
 
-  LoadedScenario loaded = scenario_path.empty() ? load_default_scenario() : load_scenario_file(scenario_path);
-  Scenario& s = loaded.scenario;
+  LoadedScenario loaded;
+  if (!replay.empty()) {
+    const std::string text = read_scenario_of(replay);
+    loaded = load_scenario_text(text, replay + ":/meta/scenario_resolved", ".");
+    population_path = replay;
+  } else {
+    loaded = scenario_path.empty() ? load_default_scenario() : load_scenario_file(scenario_path);
+  }
   // Command-line overrides go into the resolved scenario too, so the file reproduces the run.
   if (vm.count("replicates")) set_simulation_key(loaded, "replicates", replicates);
   if (vm.count("seed")) set_simulation_key(loaded, "seed", seed);
+  const Scenario& s = loaded.scenario;
 
   if (output.empty()) {
-    const std::string stem = scenario_path.empty() ? "anqing-baseline"
-                                                   : std::filesystem::path(scenario_path).stem().string();
+    const std::string stem = !replay.empty() ? std::filesystem::path(replay).stem().string() + "-replay"
+                             : scenario_path.empty() ? "anqing-baseline"
+                                                     : std::filesystem::path(scenario_path).stem().string();
     std::filesystem::create_directories("results");
     output = "results/" + stem + ".h5";
   }
@@ -138,10 +201,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   std::signal(SIGINT, remove_tmp_and_exit);
   std::signal(SIGTERM, remove_tmp_and_exit);
 
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(thread_count));
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   const auto start = std::chrono::steady_clock::now();
-  const Population population = synthesise_population(s);
+  std::string population_source;
+  const Population population = obtain_population(s, population_path, household_count, population_source);
   ProgressBar bar(::isatty(STDERR_FILENO) != 0);
   SimulationOptions options;
   options.replicates = s.replicates;
@@ -151,9 +214,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  RunInfo info{TUOPIN_VERSION, TUOPIN_GIT_COMMIT, command_line, host_name(), utc_now(), thread_count, seconds};
   print_summary(std::cout, s, result);
-  write_result_file(out_path, force, loaded, result, info);
+  write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source));
   interrupted_tmp[0] = 0;
   std::cout << "Wrote " << out_path.string() << " (" << population.households.count() << " households, "
             << s.replicates << " replicates, " << thread_count << " threads, " << std::fixed;

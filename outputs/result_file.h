@@ -1,14 +1,17 @@
 #pragma once
-// The HDF5 result file (layout: docs/outputs.md).
-//
-// Written to a temporary file in the destination folder and moved into place at the end, so a
-// failed or interrupted run leaves no half-written result; an existing file is replaced only
-// with `force`.
+// The HDF5 result file (layout: docs/outputs.md): per-replicate series, summaries, the
+// population it ran on (/population) and the metadata that reproduce the run (/meta).
+// Written through write_new_file (output_file.h): never half-written, never overwritten
+// without `force`.
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <hdf5.h>
+
+#include "output_file.h"
+#include "population_synthesis.h"
 #include "scenario.h"
 #include "simulation.h"
 
@@ -22,17 +25,14 @@ struct RunInfo {
   std::string created;  // ISO 8601, UTC
   int threads = 1;
   double wall_seconds = 0;
+  std::string population_source;  // "synthesised", or the file it was loaded from
 };
 
-// Throws InputError if `path` exists and !force (checked before any work, and again when the
-// file is moved into place, without overwriting).
-void check_output_path(const std::filesystem::path& path, bool force);
-
-// The temporary file a result is written to before it is moved to `path`.
-std::filesystem::path temporary_path_for(const std::filesystem::path& path);
+// Writes /meta (program, run and scenario as written and resolved) into an open file.
+void write_meta(hid_t file, const LoadedScenario& scenario, const RunInfo& info, int replicates);
 
 void write_result_file(const std::filesystem::path& path, bool force, const LoadedScenario& scenario,
-                       const SimulationResult& result, const RunInfo& info);
+                       const Population& population, const SimulationResult& result, const RunInfo& info);
 
 // Reading back, for tests and tools.
 struct Dataset {

@@ -1,0 +1,655 @@
+#include "registry_extract.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace tuopin {
+
+namespace {
+
+// The columns, in the order write_registry_csv writes them. A file may order them as it likes.
+enum class Col : int {
+  household_id, county, village, poor_village, remoteness, road, water, collective_income,
+  size, age_0_5, age_6_15, age_16_59, age_60_plus, labour, disability, chronic_illness,
+  cause_main, cause_secondary, land, housing, income_wage, income_operating, income_transfer,
+  income_property, status, dibao, wubao, entry_year
+};
+constexpr int column_count = static_cast<int>(Col::entry_year) + 1;
+constexpr std::array<std::string_view, column_count> column_names = {
+    "household_id", "county", "village", "poor_village", "remoteness", "road", "water",
+    "collective_income", "size", "age_0_5", "age_6_15", "age_16_59", "age_60_plus", "labour",
+    "disability", "chronic_illness", "cause_main", "cause_secondary", "land", "housing",
+    "income_wage", "income_operating", "income_transfer", "income_property", "status", "dibao",
+    "wubao", "entry_year"};
+constexpr std::array<Col, age_band_count> age_columns = {Col::age_0_5, Col::age_6_15,
+                                                         Col::age_16_59, Col::age_60_plus};
+constexpr std::array<Col, income_source_count> income_columns = {
+    Col::income_wage, Col::income_operating, Col::income_transfer, Col::income_property};
+// The five village columns repeated on every household row.
+constexpr std::array<Col, 5> village_columns = {Col::poor_village, Col::remoteness, Col::road,
+                                                Col::water, Col::collective_income};
+
+// Villages.remoteness is stored as 0, 1, 2; the file spells the categories out.
+constexpr std::array<std::string_view, 3> remoteness_names = {"near", "remote", "very_remote"};
+
+constexpr int max_household_size = 20;   // Households.size is a byte; larger is a data error
+constexpr int first_entry_year = 2000;   // the registry began in 2014; earlier is a typo
+constexpr int last_entry_year = 2100;
+constexpr std::size_t max_listed_problems = 50;
+
+std::string_view name_of(Col c) { return column_names[static_cast<std::size_t>(c)]; }
+
+template <std::size_t N>
+std::string join(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+// Every problem found in the file, formatted "FILE:ROW: message". Reading goes on after a
+// problem, so that one run shows the user all of them; only the first few are kept in full.
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void add(int row, const std::string& message) {
+    ++total_;
+    if (listed_.size() < max_listed_problems)
+      listed_.push_back(file_ + ":" + std::to_string(row) + ": " + message);
+  }
+  void add_value(int row, Col c, std::string_view value, const std::string& expected) {
+    add(row, "column '" + std::string(name_of(c)) + "': got '" + std::string(value) +
+                 "'; expected " + expected);
+  }
+  std::size_t count() const { return total_; }
+
+  void throw_if_any() const {
+    if (total_ == 0) return;
+    std::string message;
+    for (const auto& line : listed_) message += (message.empty() ? "" : "\n") + line;
+    if (total_ > listed_.size())
+      message += "\n... and " + std::to_string(total_ - listed_.size()) + " more errors (" +
+                 std::to_string(total_) + " in all)";
+    throw InputError(message);
+  }
+
+ private:
+  std::string file_;
+  std::vector<std::string> listed_;
+  std::size_t total_ = 0;
+};
+
+// One record of an RFC 4180 file: fields separated by commas, a field in double quotes may hold
+// commas, newlines and doubled quotes. `line` is the line the record starts on.
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+  std::string error;  // a syntax error; the rest of that line was skipped
+  bool empty() const { return fields.size() == 1 && fields[0].empty(); }
+};
+
+class CsvReader {
+ public:
+  explicit CsvReader(std::string_view text) : text_(text) {}
+
+  // Reads the next record; false at the end of the input. Line ends may be LF or CRLF.
+  bool next(CsvRecord& r) {
+    if (pos_ >= text_.size()) return false;
+    r.line = line_;
+    r.fields.clear();
+    r.error.clear();
+    enum class State { start, unquoted, quoted, after_quote } state = State::start;
+    std::string field;
+    int quote_line = 0;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_++];
+      if (state == State::quoted) {
+        if (c == '"' && pos_ < text_.size() && text_[pos_] == '"') {
+          field += '"';
+          ++pos_;
+        } else if (c == '"') {
+          state = State::after_quote;
+        } else {
+          if (c == '\n') ++line_;
+          field += c;
+        }
+        continue;
+      }
+      if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') continue;
+      if (c == '\n') {
+        ++line_;
+        r.fields.push_back(std::move(field));
+        return true;
+      }
+      if (c == ',') {
+        r.fields.push_back(std::move(field));
+        field.clear();
+        state = State::start;
+      } else if (state == State::after_quote) {
+        return fail(r, "a quoted field must end at its closing '\"' (put the whole field in "
+                       "quotes and double any '\"' inside it)");
+      } else if (c == '"') {
+        if (state != State::start)
+          return fail(r, "a '\"' inside an unquoted field (put the whole field in quotes and "
+                         "double any '\"' inside it)");
+        state = State::quoted;
+        quote_line = line_;
+      } else {
+        field += c;
+        state = State::unquoted;
+      }
+    }
+    if (state == State::quoted) {
+      r.error = "the quoted field opened on line " + std::to_string(quote_line) +
+                " is never closed";
+      return true;
+    }
+    r.fields.push_back(std::move(field));
+    return true;
+  }
+
+ private:
+  // Records a syntax error and skips to the next line, where reading resumes.
+  bool fail(CsvRecord& r, std::string message) {
+    r.error = std::move(message);
+    while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+    if (pos_ < text_.size()) {
+      ++pos_;
+      ++line_;
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+};
+
+// The line of the first byte that is not UTF-8, or 0 if the text is valid UTF-8. Registry
+// extracts saved from Excel on a Chinese Windows are often GB18030; their county names would
+// otherwise be reported as unknown counties on every row.
+int first_invalid_utf8_line(std::string_view text) {
+  int line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return line;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return line;
+    if (b == '\n') ++line;
+    i += n;
+  }
+  return 0;
+}
+
+// One household row as read; every column's value is checked before it is kept.
+struct Row {
+  std::string id;
+  std::uint8_t county = 0;
+  std::string village;
+  std::array<float, 5> village_values{};  // in the order of village_columns
+  std::uint8_t size = 0;
+  std::array<std::uint8_t, age_band_count> members{};
+  LabourCapacity labour = LabourCapacity::normal;
+  std::uint8_t flags = 0;
+  Cause cause_main = Cause::illness;
+  std::uint8_t cause_secondary = no_cause;
+  float land = 0;
+  HousingSafety housing = HousingSafety::safe;
+  std::array<float, income_source_count> income{};
+  RegistryStatus status = RegistryStatus::poor;
+  std::int16_t entry_year = 0;
+};
+
+// Reads the values of one record, reporting each bad one.
+class RowReader {
+ public:
+  RowReader(Problems& problems, const CsvRecord& record, const std::array<int, column_count>& position)
+      : problems_(problems), record_(record), position_(position) {}
+
+  std::string_view text(Col c) const {
+    return record_.fields[static_cast<std::size_t>(position_[static_cast<std::size_t>(c)])];
+  }
+  void fail(Col c, const std::string& expected) {
+    problems_.add_value(record_.line, c, text(c), expected);
+  }
+
+  template <std::size_t N>
+  std::optional<int> choice(Col c, const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i)
+      if (text(c) == names[i]) return static_cast<int>(i);
+    fail(c, "one of " + join(names));
+    return std::nullopt;
+  }
+
+  std::optional<int> integer(Col c, int lo, int hi) {
+    const std::string_view t = text(c);
+    int v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size() || t.empty() || v < lo || v > hi) {
+      fail(c, "an integer in " + std::to_string(lo) + " .. " + std::to_string(hi));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // 0 or 1.
+  std::optional<int> flag(Col c) { return choice(c, std::array<std::string_view, 2>{"0", "1"}); }
+
+  // Amounts (yuan, mu) are floats in the model: parsed straight to float, so the shortest text
+  // write_registry_csv gives reads back to the same value.
+  std::optional<float> amount(Col c) {
+    const std::string_view t = text(c);
+    float v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size() || t.empty() || !std::isfinite(v) ||
+        v < 0) {
+      fail(c, "a number >= 0");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+ private:
+  Problems& problems_;
+  const CsvRecord& record_;
+  const std::array<int, column_count>& position_;
+};
+
+struct VillageSeen {
+  std::uint32_t index;
+  int first_row;
+  std::array<float, 5> values;
+  std::array<std::string, 5> texts;  // as written on the first row, for messages
+};
+
+void append(Households& h, const Row& r, std::uint32_t village) {
+  h.county.push_back(r.county);
+  h.village.push_back(village);
+  h.size.push_back(r.size);
+  for (int b = 0; b < age_band_count; ++b) h.members[b].push_back(r.members[b]);
+  h.labour.push_back(r.labour);
+  h.flags.push_back(r.flags);
+  h.cause_main.push_back(r.cause_main);
+  h.cause_secondary.push_back(r.cause_secondary);
+  h.land.push_back(r.land);
+  for (int s = 0; s < income_source_count; ++s) h.base_income[s].push_back(r.income[s]);
+  h.status0.push_back(r.status);
+  h.housing0.push_back(r.housing);
+  h.entry_year.push_back(r.entry_year);
+}
+
+void append_village(Villages& v, std::uint8_t county, const std::array<float, 5>& values) {
+  v.county.push_back(county);
+  v.poor.push_back(static_cast<std::uint8_t>(values[0]));
+  v.remoteness.push_back(static_cast<std::uint8_t>(values[1]));
+  v.road.push_back(static_cast<std::uint8_t>(values[2]));
+  v.water.push_back(static_cast<std::uint8_t>(values[3]));
+  v.collective_income.push_back(values[4]);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot open the registry extract (" +
+                            std::strerror(errno) + ")");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Population load_registry_csv(const std::filesystem::path& path, const Scenario& scenario) {
+  const std::string file = path.string();
+  std::string content = read_file(path);
+  std::string_view text = content;
+  // Excel's "CSV UTF-8" starts with a byte-order mark; it is not part of the first column name.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  Problems problems(file);
+  if (const int line = first_invalid_utf8_line(text)) {
+    problems.add(line, "the text is not UTF-8; expected a UTF-8 file (convert one saved as "
+                       "GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
+    problems.throw_if_any();
+  }
+  if (text.empty()) {
+    problems.add(1, "the file is empty; expected a header row naming the columns (" +
+                        join(column_names) + ")");
+    problems.throw_if_any();
+  }
+
+  // Header: every column exactly once, nothing else. Rows are not read if the header is wrong:
+  // their values would be checked against the wrong columns.
+  CsvReader reader(text);
+  CsvRecord record;
+  reader.next(record);
+  if (!record.error.empty()) problems.add(record.line, record.error);
+  else if (record.empty()) problems.add(1, "the first line is empty; expected a header row naming the columns");
+  problems.throw_if_any();
+  const std::vector<std::string> known(column_names.begin(), column_names.end());
+  std::array<int, column_count> position;
+  position.fill(-1);
+  std::vector<std::string> suggested;
+  for (std::size_t i = 0; i < record.fields.size(); ++i) {
+    const std::string& name = record.fields[i];
+    const auto it = std::find(column_names.begin(), column_names.end(), name);
+    if (it == column_names.end()) {
+      const std::string m = closest_match(name, known);
+      problems.add(1, "unknown column '" + name + "'" +
+                          (m.empty() ? "; expected one of " + join(column_names)
+                                     : "; did you mean '" + m + "'?"));
+      if (!m.empty()) suggested.push_back(m);
+      continue;
+    }
+    int& p = position[static_cast<std::size_t>(it - column_names.begin())];
+    if (p >= 0) {
+      problems.add(1, "column '" + name + "' appears twice (columns " + std::to_string(p + 1) +
+                          " and " + std::to_string(i + 1) + ")");
+      continue;
+    }
+    p = static_cast<int>(i);
+  }
+  for (int c = 0; c < column_count; ++c) {
+    const std::string name(column_names[c]);
+    // A misspelt column was reported with its correct name already.
+    if (position[c] < 0 && std::find(suggested.begin(), suggested.end(), name) == suggested.end())
+      problems.add(1, "missing column '" + name + "'");
+  }
+  problems.throw_if_any();
+  const std::size_t header_fields = record.fields.size();
+
+  // Counties by either name; villages by (county, code).
+  std::unordered_map<std::string, std::uint8_t> county_index;
+  std::vector<std::string> county_names;
+  for (std::size_t c = 0; c < scenario.counties.size(); ++c) {
+    county_index[scenario.counties[c].name] = static_cast<std::uint8_t>(c);
+    county_index[scenario.counties[c].name_zh] = static_cast<std::uint8_t>(c);
+  }
+  for (const auto& c : scenario.counties) county_names.push_back(c.name);
+  for (const auto& c : scenario.counties) county_names.push_back(c.name_zh);
+  std::string county_list;
+  for (const auto& n : county_names) county_list += (county_list.empty() ? "" : ", ") + n;
+
+  std::map<std::pair<std::uint8_t, std::string>, VillageSeen> villages;
+  std::unordered_map<std::string, int> id_rows;
+  Population pop;
+  std::size_t rows = 0;
+
+  while (reader.next(record)) {
+    ++rows;
+    const int line = record.line;
+    if (!record.error.empty()) {
+      problems.add(line, record.error);
+      continue;
+    }
+    if (record.empty()) {
+      problems.add(line, "empty line; expected a household row");
+      continue;
+    }
+    if (record.fields.size() != header_fields) {
+      if (record.fields[0].starts_with('#'))
+        problems.add(line, "comment lines are not allowed; expected a household row");
+      else
+        problems.add(line, "got " + std::to_string(record.fields.size()) + " fields; expected " +
+                               std::to_string(header_fields) + " (one per header column)");
+      continue;
+    }
+
+    const std::size_t problems_before = problems.count();
+    RowReader in(problems, record, position);
+    Row r;
+
+    r.id = std::string(in.text(Col::household_id));
+    if (r.id.empty()) {
+      in.fail(Col::household_id, "a non-empty household id");
+    } else if (const auto [it, inserted] = id_rows.try_emplace(r.id, line); !inserted) {
+      in.fail(Col::household_id, "a unique id (already used on row " +
+                                     std::to_string(it->second) + ")");
+    }
+
+    bool county_ok = false;
+    if (const auto it = county_index.find(std::string(in.text(Col::county)));
+        it != county_index.end()) {
+      r.county = it->second;
+      county_ok = true;
+    } else {
+      const std::string m = closest_match(in.text(Col::county), county_names);
+      in.fail(Col::county, "one of " + county_list + (m.empty() ? "" : "; did you mean '" + m + "'?"));
+    }
+    r.village = std::string(in.text(Col::village));
+    if (r.village.empty()) in.fail(Col::village, "a non-empty village code");
+
+    // Village columns, held as floats so that rows of one village compare by value (the flags
+    // and the remoteness category are small integers, exact in a float).
+    const std::optional<int> village_categories[4] = {
+        in.flag(Col::poor_village), in.choice(Col::remoteness, remoteness_names),
+        in.flag(Col::road), in.flag(Col::water)};
+    const std::optional<float> collective_income = in.amount(Col::collective_income);
+    bool village_values_ok = collective_income.has_value();
+    for (int k = 0; k < 4; ++k) {
+      if (village_categories[k]) r.village_values[k] = static_cast<float>(*village_categories[k]);
+      else village_values_ok = false;
+    }
+    if (collective_income) r.village_values[4] = *collective_income;
+
+    const auto size = in.integer(Col::size, 1, max_household_size);
+    bool ages_ok = true;
+    int age_sum = 0;
+    for (int b = 0; b < age_band_count; ++b) {
+      const auto v = in.integer(age_columns[b], 0, max_household_size);
+      if (v) {
+        r.members[b] = static_cast<std::uint8_t>(*v);
+        age_sum += *v;
+      } else {
+        ages_ok = false;
+      }
+    }
+    if (size) {
+      r.size = static_cast<std::uint8_t>(*size);
+      if (ages_ok && age_sum != *size)
+        in.fail(Col::size, "the number of members in the age columns (" + std::to_string(age_sum) +
+                               ": " + std::to_string(r.members[0]) + " + " +
+                               std::to_string(r.members[1]) + " + " + std::to_string(r.members[2]) +
+                               " + " + std::to_string(r.members[3]) + ")");
+    }
+
+    if (const auto v = in.choice(Col::labour, labour_capacity_names)) r.labour = static_cast<LabourCapacity>(*v);
+    if (in.flag(Col::disability).value_or(0) == 1) r.flags |= household_flag::disability;
+    if (in.flag(Col::chronic_illness).value_or(0) == 1) r.flags |= household_flag::chronic_illness;
+
+    const auto cause_main = in.choice(Col::cause_main, cause_names);
+    if (cause_main) r.cause_main = static_cast<Cause>(*cause_main);
+    if (!in.text(Col::cause_secondary).empty()) {
+      const auto secondary = in.choice(Col::cause_secondary, cause_names);
+      if (secondary && cause_main && *secondary == *cause_main)
+        in.fail(Col::cause_secondary, "a cause other than cause_main, or empty");
+      else if (secondary)
+        r.cause_secondary = static_cast<std::uint8_t>(*secondary);
+    }
+
+    if (const auto v = in.amount(Col::land)) r.land = *v;
+    if (const auto v = in.choice(Col::housing, housing_safety_names)) r.housing = static_cast<HousingSafety>(*v);
+    for (int s = 0; s < income_source_count; ++s)
+      if (const auto v = in.amount(income_columns[s])) r.income[s] = *v;
+
+    const auto status = in.choice(Col::status, registry_status_names);
+    if (status) r.status = static_cast<RegistryStatus>(*status);
+    const bool dibao = in.flag(Col::dibao).value_or(0) == 1;
+    const bool wubao = in.flag(Col::wubao).value_or(0) == 1;
+    if (dibao) r.flags |= household_flag::dibao;
+    if (wubao) {
+      // 五保 supports people with no one to support them; they are not also on 低保.
+      if (dibao) in.fail(Col::wubao, "0 when dibao is 1 (a household has 低保 or 五保, not both)");
+      r.flags |= household_flag::wubao;
+    }
+
+    // entry_year: 0 exactly for the never-registered near-poor.
+    const std::string_view year_text = in.text(Col::entry_year);
+    std::optional<int> year;
+    if (year_text == "0") {
+      year = 0;
+    } else {
+      int v = 0;
+      const auto [end, ec] = std::from_chars(year_text.data(), year_text.data() + year_text.size(), v);
+      if (ec == std::errc() && end == year_text.data() + year_text.size() && !year_text.empty() &&
+          v >= first_entry_year && v <= last_entry_year)
+        year = v;
+      else
+        in.fail(Col::entry_year, "0 (never registered) or a year in " +
+                                     std::to_string(first_entry_year) + " .. " +
+                                     std::to_string(last_entry_year));
+    }
+    if (year) {
+      r.entry_year = static_cast<std::int16_t>(*year);
+      const bool near_poor = status && *status == static_cast<int>(RegistryStatus::near_poor);
+      if (status && near_poor && *year != 0)
+        in.fail(Col::entry_year, "0 for status 'near_poor' (never registered)");
+      else if (status && !near_poor && *year == 0)
+        in.fail(Col::entry_year, "the year first registered (" + std::to_string(first_entry_year) +
+                                     " .. " + std::to_string(last_entry_year) + ") for status '" +
+                                     std::string(registry_status_names[*status]) + "'");
+    }
+
+    // The village: numbered at its first row; later rows must repeat its attributes.
+    std::uint32_t village_index = 0;
+    if (county_ok && !r.village.empty() && village_values_ok) {
+      auto [it, inserted] = villages.try_emplace({r.county, r.village});
+      VillageSeen& seen = it->second;
+      if (inserted) {
+        seen.index = static_cast<std::uint32_t>(pop.villages.count());
+        seen.first_row = line;
+        seen.values = r.village_values;
+        for (int k = 0; k < 5; ++k) seen.texts[k] = std::string(in.text(village_columns[k]));
+        append_village(pop.villages, r.county, r.village_values);
+      } else {
+        for (int k = 0; k < 5; ++k)
+          if (seen.values[k] != r.village_values[k])
+            in.fail(village_columns[k], "'" + seen.texts[k] + "' as on row " +
+                                            std::to_string(seen.first_row) + ", the first row of village '" +
+                                            r.village + "' in " + scenario.counties[r.county].name);
+      }
+      village_index = seen.index;
+    }
+
+    // A population is only returned if the whole file is clean; rows with problems are not kept.
+    if (problems.count() == problems_before) append(pop.households, r, village_index);
+  }
+
+  if (rows == 0) problems.add(2, "no household rows after the header; expected one row per household");
+  problems.throw_if_any();
+  return pop;
+}
+
+namespace {
+
+// A field as RFC 4180 wants it: quoted only when it must be.
+void put_field(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// The shortest decimal text that reads back as the same float, in fixed notation (no
+// exponents) so that the file stays readable in a spreadsheet.
+void put_float(std::string& out, float v) {
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed);
+  if (ec != std::errc()) throw std::logic_error("cannot format a float");
+  out.append(buffer, end);
+}
+
+std::string numbered(char prefix, std::size_t number, int width) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%c%0*zu", prefix, width, number);
+  return buffer;
+}
+
+}  // namespace
+
+void write_registry_csv(const std::filesystem::path& path, const Population& population,
+                        const Scenario& scenario) {
+  const Households& h = population.households;
+  const Villages& v = population.villages;
+
+  // Village codes: the county's name and the village's rank among that county's villages,
+  // counting from 1 in index order. Villages with no household do not appear in the file.
+  std::vector<std::string> village_code(v.count());
+  std::vector<std::size_t> rank(scenario.counties.size(), 0);
+  for (std::size_t i = 0; i < v.count(); ++i)
+    village_code[i] = scenario.counties[v.county[i]].name + "-" + numbered('v', ++rank[v.county[i]], 3);
+
+  std::string out;
+  for (int c = 0; c < column_count; ++c) {
+    if (c > 0) out += ',';
+    out += column_names[c];
+  }
+  out += '\n';
+
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
+  for (std::size_t i = 0; i < h.count(); ++i) {
+    const std::uint32_t vi = h.village[i];
+    auto put = [&](std::string_view s) {
+      put_field(out, s);
+      out += ',';
+    };
+    auto put_int = [&](int x) { put(std::to_string(x)); };
+    auto put_amount = [&](float x) {
+      put_float(out, x);
+      out += ',';
+    };
+    put(numbered('h', i + 1, 6));
+    put(scenario.counties[h.county[i]].name);
+    put(village_code[vi]);
+    put_int(v.poor[vi]);
+    put(remoteness_names[v.remoteness[vi]]);
+    put_int(v.road[vi]);
+    put_int(v.water[vi]);
+    put_amount(v.collective_income[vi]);
+    put_int(h.size[i]);
+    for (int b = 0; b < age_band_count; ++b) put_int(h.members[b][i]);
+    put(labour_capacity_names[static_cast<int>(h.labour[i])]);
+    put_int((h.flags[i] & household_flag::disability) ? 1 : 0);
+    put_int((h.flags[i] & household_flag::chronic_illness) ? 1 : 0);
+    put(cause_names[static_cast<int>(h.cause_main[i])]);
+    put(h.cause_secondary[i] == no_cause ? std::string_view() : cause_names[h.cause_secondary[i]]);
+    put_amount(h.land[i]);
+    put(housing_safety_names[static_cast<int>(h.housing0[i])]);
+    for (int s = 0; s < income_source_count; ++s) put_amount(h.base_income[s][i]);
+    put(registry_status_names[static_cast<int>(h.status0[i])]);
+    put_int((h.flags[i] & household_flag::dibao) ? 1 : 0);
+    put_int((h.flags[i] & household_flag::wubao) ? 1 : 0);
+    out += std::to_string(h.entry_year[i]);
+    out += '\n';
+    if (out.size() > (1u << 20)) {  // write in blocks of about a megabyte
+      file << out;
+      out.clear();
+    }
+  }
+  file << out;
+  file.close();
+  if (!file) throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace tuopin
