@@ -155,30 +155,29 @@ struct Cell {
   std::size_t first;  // index of its first household
 };
 
-// Largest-remainder rounding down the hierarchy group > county > cause > labour > size, with
-// households ordered county first (villages of a county stay together in memory).
-std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array<std::size_t, group_count>& households) {
+// Integer households per table cell. Largest-remainder rounding down the hierarchy group >
+// county > cause > labour > size makes every group and county total exact; rounding small
+// counts that way favours the larger categories, so the cause x labour and size margins are
+// then repaired (repair_margin) to their own rounded targets.
+std::vector<std::size_t> round_hierarchically(const Scenario& s, const Table& t,
+                                              const std::array<std::size_t, group_count>& households) {
   const int C = static_cast<int>(s.counties.size());
   const int S = static_cast<int>(s.population.household_size_shares.size());
   auto value = [&](int g, int c, int k, int l, int z) { return t.values[static_cast<Eigen::Index>(t.index({g, c, k, l, z}))]; };
-  std::vector<std::vector<std::size_t>> county_counts(group_count);
+  std::vector<std::size_t> n(t.cells(), 0);
   for (int g = 0; g < group_count; ++g) {
     std::vector<double> w(C, 0.0);
     for (int c = 0; c < C; ++c)
       for (int k = 0; k < cause_count; ++k)
         for (int l = 0; l < labour_capacity_count; ++l)
           for (int z = 0; z < S; ++z) w[c] += value(g, c, k, l, z);
-    county_counts[g] = largest_remainder(households[g], w);
-  }
-  std::vector<Cell> cells;
-  std::size_t next = 0;
-  for (int c = 0; c < C; ++c)
-    for (int g = 0; g < group_count; ++g) {
+    const auto by_county = largest_remainder(households[g], w);
+    for (int c = 0; c < C; ++c) {
       std::vector<double> wk(cause_count, 0.0);
       for (int k = 0; k < cause_count; ++k)
         for (int l = 0; l < labour_capacity_count; ++l)
           for (int z = 0; z < S; ++z) wk[k] += value(g, c, k, l, z);
-      const auto by_cause = largest_remainder(county_counts[g][c], wk);
+      const auto by_cause = largest_remainder(by_county[c], wk);
       for (int k = 0; k < cause_count; ++k) {
         std::vector<double> wl(labour_capacity_count, 0.0);
         for (int l = 0; l < labour_capacity_count; ++l)
@@ -188,15 +187,104 @@ std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array
           std::vector<double> wz(S);
           for (int z = 0; z < S; ++z) wz[z] = value(g, c, k, l, z);
           const auto by_size = largest_remainder(by_labour[l], wz);
-          for (int z = 0; z < S; ++z)
-            if (by_size[z] > 0) {
-              cells.push_back({static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(k),
-                               static_cast<std::uint8_t>(l), static_cast<std::uint8_t>(z + 1), by_size[z], next});
-              next += by_size[z];
-            }
+          for (int z = 0; z < S; ++z) n[t.index({g, c, k, l, z})] = by_size[z];
         }
       }
     }
+  }
+  return n;
+}
+
+// Moves households, one at a time, between cells that differ only in the `moving` dimensions
+// of the table, until the integer totals of each group over those dimensions reach their own
+// largest-remainder rounding of the fitted totals. A move keeps every total over the other
+// dimensions, so the county totals stay exact. Each move goes from the cell most over its
+// fitted value to the cell most under it, among the pairs that fix the largest surplus and
+// deficit.
+void repair_margin(const Table& t, std::vector<std::size_t>& n, const std::vector<int>& moving) {
+  const auto& sizes = t.sizes();
+  std::vector<int> fixed;
+  for (int d = 1; d < static_cast<int>(sizes.size()); ++d)
+    if (std::find(moving.begin(), moving.end(), d) == moving.end()) fixed.push_back(d);
+  auto count_of = [&](const std::vector<int>& dims) {
+    int m = 1;
+    for (int d : dims) m *= sizes[d];
+    return m;
+  };
+  const int M = count_of(moving), P = count_of(fixed);
+  // The cell of group g, parent p (coordinates over `fixed`) and margin cell m (over `moving`).
+  auto cell = [&](int g, int p, int m) {
+    std::vector<int> coord(sizes.size(), 0);
+    coord[0] = g;
+    for (int k = static_cast<int>(fixed.size()) - 1; k >= 0; --k) {
+      coord[fixed[k]] = p % sizes[fixed[k]];
+      p /= sizes[fixed[k]];
+    }
+    for (int k = static_cast<int>(moving.size()) - 1; k >= 0; --k) {
+      coord[moving[k]] = m % sizes[moving[k]];
+      m /= sizes[moving[k]];
+    }
+    return t.index(coord);
+  };
+  for (int g = 0; g < sizes[0]; ++g) {
+    std::vector<double> fitted(M, 0.0);
+    std::vector<long> current(M, 0);
+    std::size_t total = 0;
+    for (int p = 0; p < P; ++p)
+      for (int m = 0; m < M; ++m) {
+        const std::size_t i = cell(g, p, m);
+        fitted[m] += t.values[static_cast<Eigen::Index>(i)];
+        current[m] += static_cast<long>(n[i]);
+        total += n[i];
+      }
+    const auto target = largest_remainder(total, fitted);
+    for (;;) {
+      int plus = -1, minus = -1;
+      long most = 0, least = 0;
+      for (int m = 0; m < M; ++m) {
+        const long gap = current[m] - static_cast<long>(target[m]);
+        if (gap > most) most = gap, plus = m;
+        if (gap < least) least = gap, minus = m;
+      }
+      if (plus < 0 || minus < 0) break;
+      std::size_t from = 0, to = 0;
+      double best = -1e300;
+      for (int p = 0; p < P; ++p) {
+        const std::size_t a = cell(g, p, plus), b = cell(g, p, minus);
+        if (n[a] == 0) continue;
+        const double score = (static_cast<double>(n[a]) - t.values[static_cast<Eigen::Index>(a)]) -
+                             (static_cast<double>(n[b]) - t.values[static_cast<Eigen::Index>(b)]);
+        if (score > best) best = score, from = a, to = b;
+      }
+      if (best == -1e300) break;  // no household to move: leave the rest
+      --n[from];
+      ++n[to];
+      --current[plus];
+      ++current[minus];
+    }
+  }
+}
+
+// The leaves with households, ordered county first (villages of a county stay together in memory).
+std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array<std::size_t, group_count>& households) {
+  std::vector<std::size_t> n = round_hierarchically(s, t, households);
+  repair_margin(t, n, {2, 3});  // cause x labour
+  repair_margin(t, n, {4});     // size
+  const int C = static_cast<int>(s.counties.size());
+  const int S = static_cast<int>(s.population.household_size_shares.size());
+  std::vector<Cell> cells;
+  std::size_t next = 0;
+  for (int c = 0; c < C; ++c)
+    for (int g = 0; g < group_count; ++g)
+      for (int k = 0; k < cause_count; ++k)
+        for (int l = 0; l < labour_capacity_count; ++l)
+          for (int z = 0; z < S; ++z) {
+            const std::size_t count = n[t.index({g, c, k, l, z})];
+            if (count == 0) continue;
+            cells.push_back({static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(k),
+                             static_cast<std::uint8_t>(l), static_cast<std::uint8_t>(z + 1), count, next});
+            next += count;
+          }
   return cells;
 }
 
