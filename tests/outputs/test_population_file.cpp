@@ -1,0 +1,84 @@
+// The population in HDF5: round trip, and refusal of a population that does not fit.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "population_file.h"
+#include "test_support.h"
+
+using namespace tuopin;
+
+namespace {
+std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tuopin_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+}  // namespace
+
+TEST_CASE("a population file reads back column for column") {
+  const LoadedScenario loaded = test::small_scenario("", 5000);
+  const Population pop = synthesise_population(loaded.scenario);
+  const auto path = scratch("population.h5");
+  std::filesystem::remove(path);
+  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+  const Population back = read_population_file(path, loaded.scenario);
+  const Households& a = pop.households;
+  const Households& b = back.households;
+  CHECK(b.count() == a.count());
+  CHECK(b.county == a.county);
+  CHECK(b.village == a.village);
+  CHECK(b.size == a.size);
+  for (int k = 0; k < age_band_count; ++k) CHECK(b.members[k] == a.members[k]);
+  CHECK(b.labour == a.labour);
+  CHECK(b.flags == a.flags);
+  CHECK(b.cause_main == a.cause_main);
+  CHECK(b.cause_secondary == a.cause_secondary);
+  CHECK(b.land == a.land);
+  for (int k = 0; k < income_source_count; ++k) CHECK(b.base_income[k] == a.base_income[k]);
+  CHECK(b.status0 == a.status0);
+  CHECK(b.housing0 == a.housing0);
+  CHECK(b.entry_year == a.entry_year);
+  CHECK(back.villages.county == pop.villages.county);
+  CHECK(back.villages.poor == pop.villages.poor);
+  CHECK(back.villages.remoteness == pop.villages.remoteness);
+  CHECK(back.villages.road == pop.villages.road);
+  CHECK(back.villages.water == pop.villages.water);
+  CHECK(back.villages.collective_income == pop.villages.collective_income);
+
+  // Never overwritten without force; no temporary file left.
+  CHECK_THROWS_AS(write_population_file(path, false, loaded, pop, RunInfo{}), InputError);
+  for (const auto& e : std::filesystem::directory_iterator(path.parent_path()))
+    CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+
+  // A scenario with fewer counties cannot run this population.
+  const LoadedScenario three = test::small_scenario(
+      "[counties]\nnames = [\"A\", \"B\", \"C\"]\nnames_zh = [\"甲\", \"乙\", \"丙\"]\npoor_villages = [1, 1, 1]\n"
+      "villages = [2, 2, 2]\nweights = [0.3, 0.3, 0.4]\n");
+  CHECK_THROWS_AS(read_population_file(path, three.scenario), InputError);
+  std::filesystem::remove_all(path.parent_path());
+}
+
+TEST_CASE("a result file holds series with labelled dimensions, summaries, meta and the population") {
+  const LoadedScenario loaded = test::small_scenario("", 3000);
+  const Population pop = synthesise_population(loaded.scenario);
+  const SimulationResult r = test::run(loaded.scenario, 3);
+  const auto path = scratch("result.h5");
+  std::filesystem::remove(path);
+  write_result_file(path, false, loaded, pop, r, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.5, "synthesised"});
+  const Dataset exits = read_dataset(path, "/exit_people");
+  CHECK(exits.shape == std::vector<std::size_t>{3, 3, 11});
+  CHECK(exits.dimensions == std::vector<std::string>{"replicate", "year", "county"});
+  CHECK(exits.values[0] == static_cast<double>(r.at(0, 0, 0, Metric::exit_people)));
+  const Dataset summary = read_dataset(path, "/summary/city_poor_end_people");
+  CHECK(summary.dimensions == std::vector<std::string>{"statistic", "year"});
+  CHECK(read_string_attribute(path, "/exit_people", "long_name_zh") == "脱贫人口");
+  CHECK(read_string_attribute(path, "/meta", "population_source") == "synthesised");
+  CHECK(read_string(path, "/meta/scenario_resolved") == loaded.resolved_toml);
+  CHECK(read_population_file(path, loaded.scenario).households.size == pop.households.size);
+  CHECK_THROWS_AS(write_result_file(path, false, loaded, pop, r, RunInfo{}), InputError);
+  CHECK_NOTHROW(write_result_file(path, true, loaded, pop, r, RunInfo{}));
+  std::filesystem::remove_all(path.parent_path());
+}
