@@ -42,14 +42,15 @@ int bench_command(const std::vector<std::string>& args) {
       "Usage: tuopin bench [options]\n\n"
       "Times the run loop (simulate: every household through every month of the default\n"
       "scenario's window, one replicate) on the default Anqing population scaled to each\n"
-      "size, and reports household-months per second, the median of the repeats. Population\n"
-      "synthesis is not timed.\n\nOptions");
-  std::string households = "250000,5000000", threads = "1,all";
+      "size, and reports household-months per second, the median of the repeats. Then times\n"
+      "population synthesis (tuopin synth) at the --synth sizes.\n\nOptions");
+  std::string households = "250000,5000000", threads = "1,all", synth = "10000000";
   int repeats = 5;
   visible.add_options()
       ("help,h", "show this help")
       ("households", po::value(&households)->value_name("N,N,..."), "population sizes (default 250000,5000000)")
       ("threads", po::value(&threads)->value_name("T,T,..."), "thread counts; 'all' = every core (default 1,all)")
+      ("synth", po::value(&synth)->value_name("N,N,..."), "population sizes to time synthesis at (default 10000000; 0 = none)")
       ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(visible).style(strict_style).run(), vm);
@@ -59,14 +60,19 @@ int bench_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (repeats < 1) throw InputError("--repeats must be at least 1");
-  std::vector<std::size_t> sizes;
-  for (const auto& h : split(households)) {
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(h.c_str(), &end, 10);
-    if (*end || v == 0 || v > 30'000'000ULL)
-      throw InputError("--households expects sizes in 1 .. 30000000, got '" + h + "'");
-    sizes.push_back(v);
-  }
+  auto parse_sizes = [](const std::string& list, const char* option, bool allow_zero) {
+    std::vector<std::size_t> out;
+    for (const auto& h : split(list)) {
+      char* end = nullptr;
+      const unsigned long long v = std::strtoull(h.c_str(), &end, 10);
+      if (*end || (v == 0 && !allow_zero) || v > 30'000'000ULL)
+        throw InputError(std::string(option) + " expects sizes in 1 .. 30000000, got '" + h + "'");
+      if (v > 0) out.push_back(v);
+    }
+    return out;
+  };
+  const std::vector<std::size_t> sizes = parse_sizes(households, "--households", false);
+  const std::vector<std::size_t> synth_sizes = parse_sizes(synth, "--synth", true);
   std::vector<int> thread_counts;
   for (const auto& t : split(threads)) {
     if (t == "all") thread_counts.push_back(tbb::info::default_concurrency());
@@ -106,6 +112,24 @@ int bench_command(const std::vector<std::string>& args) {
                 << "\n";
     }
   }
+  if (!synth_sizes.empty())
+    std::cout << "\n" << std::setw(12) << "households" << std::setw(9) << "threads" << std::setw(12) << "seconds"
+              << std::setw(26) << "households synthesised/s" << "\n";
+  for (std::size_t n : synth_sizes)
+    for (int t : thread_counts) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
+      std::vector<double> seconds;
+      for (int k = 0; k < repeats; ++k) {
+        const auto start = std::chrono::steady_clock::now();
+        const Population pop = synthesise_population(s, SynthesisOptions{n});
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (pop.households.count() != n) return 1;
+      }
+      std::sort(seconds.begin(), seconds.end());
+      const double median = seconds[seconds.size() / 2];
+      std::cout << std::setw(12) << n << std::setw(9) << t << std::setw(12) << std::fixed << std::setprecision(3)
+                << median << std::setw(26) << std::setprecision(1) << static_cast<double>(n) / median / 1e6 << " M\n";
+    }
   return 0;
 }
 
