@@ -52,9 +52,7 @@ int bench_command(const std::vector<std::string>& args) {
       ("threads", po::value(&threads)->value_name("T,T,..."), "thread counts; 'all' = every core (default 1,all)")
       ("synth", po::value(&synth)->value_name("N,N,..."), "population sizes to time synthesis at (default 10000000; 0 = none)")
       ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(visible).style(strict_style).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible);
   if (vm.count("help")) {
     std::cout << visible;
     return 0;

@@ -2,6 +2,7 @@
 // Subcommands of the tuopin program. Each parses its own options and returns the exit code:
 // 0 success, 1 a failure of the program, 2 bad input.
 #include <boost/program_options/cmdline.hpp>
+#include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
 #include <string>
@@ -21,6 +22,12 @@ int bench_command(const std::vector<std::string>& args);
 // Options must be spelled in full: a misspelled or shortened option is an error, never a guess.
 inline constexpr int strict_style = boost::program_options::command_line_style::default_style &
                                     ~boost::program_options::command_line_style::allow_guessing;
+
+// Parses a subcommand's options strictly; with `scenario`, one positional SCENARIO argument
+// goes there.
+boost::program_options::variables_map parse_options(const std::vector<std::string>& args,
+                                                    const boost::program_options::options_description& visible,
+                                                    std::string* scenario = nullptr);
 
 // Threads to use: 0 means every core this process may use.
 int resolve_threads(int requested);

@@ -17,9 +17,7 @@ int params_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("markdown", "print docs/parameters.md (the generated parameter dictionary)")
       ("defaults", "print the defaults as a complete scenario file");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(visible).style(strict_style).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible);
   if (vm.count("help")) {
     std::cout << visible;
     return 0;

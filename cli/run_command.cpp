@@ -27,6 +27,21 @@ namespace po = boost::program_options;
 
 namespace tuopin::cli {
 
+po::variables_map parse_options(const std::vector<std::string>& args, const po::options_description& visible,
+                               std::string* scenario) {
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description positional;
+  if (scenario) {
+    all.add_options()("scenario", po::value(scenario));
+    positional.add("scenario", 1);
+  }
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
 int resolve_threads(int requested) {
   if (requested < 0) throw InputError("--threads must be at least 1 (or 0 for every core), got " + std::to_string(requested));
   return requested == 0 ? tbb::info::default_concurrency() : requested;
@@ -143,16 +158,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       ("replay", po::value(&replay)->value_name("FILE"),
        "re-run a result file's run: its resolved scenario and its population")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
-  po::options_description hidden;
   std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(pos).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible, &scenario_path);
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n"
               << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"

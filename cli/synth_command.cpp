@@ -72,16 +72,8 @@ int synth_command(const std::vector<std::string>& args, const std::string& comma
        "synthesise N households (the scenario's groups scaled alike; up to 30000000)")
       ("threads", po::value(&threads)->default_value(0)->value_name("T"), "worker threads; 0 = every core")
       ("force", "replace FILE if it exists");
-  po::options_description hidden;
   std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(pos).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible, &scenario_path);
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n  tuopin synth --report\n  tuopin synth -o results/population.h5\n"
               << "  tuopin synth --households 10000000 --report\n";

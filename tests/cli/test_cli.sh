@@ -29,7 +29,7 @@ no_leftovers() {
 # Help and usage.
 expect_rc "tuopin --help" 0 "$tuopin" --help
 expect_in "help lists run" out.txt "run [SCENARIO]"
-for cmd in run params bench; do
+for cmd in run synth params bench; do
   expect_rc "tuopin $cmd --help" 0 "$tuopin" "$cmd" --help
   expect_in "$cmd --help shows usage" out.txt "Usage: tuopin $cmd"
 done
