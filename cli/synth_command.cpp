@@ -97,6 +97,9 @@ int synth_command(const std::vector<std::string>& args, const std::string& comma
   const Population pop = synthesise_population(loaded.scenario, SynthesisOptions{household_count}, &report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  if (!report.ipf.converged)
+    std::cerr << "tuopin synth: warning: the population table did not converge (largest margin error "
+              << report.ipf.max_relative_error << "); check that the scenario's margins are consistent\n";
   if (vm.count("report")) print_report(std::cout, report);
   std::cout << "Synthesised " << pop.households.count() << " households in " << pop.villages.count() << " villages ("
             << std::fixed << std::setprecision(2) << seconds << " s, " << thread_count << " threads).\n";

@@ -90,7 +90,8 @@ const std::array specs = std::to_array<ParameterSpec>({
     {"population", "age_shares_normal", T::real_array, "share", 0, 1,
      "[0.08, 0.17, 0.55, 0.20]", "assumed",
      "Members by age band (0-5, 6-15, 16-59, 60+) in households with normal labour capacity "
-     "(people over 60 who still farm count as labour in the registry).", 4, true},
+     "(people over 60 who still farm count as labour in the registry). Every household has a "
+     "member aged 16+, so one-person households take adults only.", 4, true},
     {"population", "age_shares_weak", T::real_array, "share", 0, 1,
      "[0.06, 0.14, 0.40, 0.40]", "assumed",
      "Members by age band in households with weak labour capacity.", 4, true},
@@ -164,6 +165,8 @@ const std::array specs = std::to_array<ParameterSpec>({
      "calibration: pv_village_income (a 60 kW village PV station earns about 60000 a year) "
      "gives the scale",
      "Median collective income of villages that have some (poor villages, other villages).", 2},
+    {"counties", "collective_income_dispersion", T::real, "log sd", 0, 5, "1.0", "assumed",
+     "Standard deviation of log collective income among villages that have some."},
     {"counties", "empty_shell_share", T::real_array, "share", 0, 1, "[0.5, 0.1]",
      "assumed: the proposal's 贫困空壳村 (villages without operating income) pilot",
      "Share of villages with no collective income (空壳村) (poor villages, other villages).", 2},

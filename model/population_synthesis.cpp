@@ -44,6 +44,9 @@ double SynthesisReport::max_relative_error() const {
 
 namespace {
 
+// The registry (建档立卡) was created in 2014 (calibration: registered_poor_people, 2014).
+constexpr int registry_creation_year = 2014;
+
 enum Group : int { group_poor = 0, group_exited = 1, group_near_poor = 2, group_count = 3 };
 
 // Synthesis draws: period = attribute, so each attribute has its own numbers.
@@ -100,11 +103,12 @@ void synthesise_villages(const Scenario& s, const RandomKey& key, Villages& vill
           categorical(poor ? s.remoteness_poor_villages : s.remoteness_other_villages, to_unit(d.v[0])));
       villages.road[v] = to_unit(d.v[1]) < s.road_access[k];
       villages.water[v] = to_unit(d.v[2]) < s.safe_water[k];
-      // Collective income: none for an empty-shell village, else log-normal (sd 1, assumed).
+      // Collective income: none for an empty-shell village, else log-normal.
       villages.collective_income[v] =
           to_unit(d.v[3]) < s.empty_shell_share[k]
               ? 0.0f
-              : static_cast<float>(s.collective_income_median[k] * std::exp(to_normal(e.v[0], e.v[1])));
+              : static_cast<float>(s.collective_income_median[k] *
+                                   std::exp(s.collective_income_dispersion * to_normal(e.v[0], e.v[1])));
     }
   }
 }
@@ -288,22 +292,59 @@ std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array
   return cells;
 }
 
-// Members by age band: per (labour, size) class, exact band totals (largest remainder of the
-// class's member slots) dealt to its households one member at a time, each member drawn from
-// the bands still left in proportion to what is left.
+// Exact member totals by age band for `households` households of `size` members whose labour
+// class has `shares`: every household has an adult (16+), so one member per household comes
+// from the adult bands (in their shares' proportion) and the others from every band, such that
+// the class total meets the shares wherever that leaves an adult for each household (a
+// one-person household is always an adult).
+struct AgeTotals {
+  std::array<std::size_t, age_band_count> head{};   // one per household, adults only
+  std::array<std::size_t, age_band_count> other{};  // the remaining members
+};
+
+AgeTotals age_totals(const Shares<age_band_count>& shares, std::size_t households, int size) {
+  AgeTotals out;
+  const std::size_t slots = households * static_cast<std::size_t>(size);
+  auto total = largest_remainder(slots, std::vector<double>(shares.begin(), shares.end()));
+  std::size_t adults = total[2] + total[3];
+  if (adults < households) {
+    // Too few adults for one per household (always so for one-person households): the class
+    // takes adults for its heads, children only among the other members.
+    const std::size_t children = slots - households;
+    const auto kids = largest_remainder(std::min(children, total[0] + total[1]), {shares[0], shares[1]});
+    const auto grown = largest_remainder(slots - kids[0] - kids[1], {shares[2], shares[3]});
+    total = {kids[0], kids[1], grown[0], grown[1]};
+    adults = total[2] + total[3];
+  }
+  const auto heads = largest_remainder(households, {static_cast<double>(total[2]), static_cast<double>(total[3])});
+  out.head = {0, 0, heads[0], heads[1]};
+  for (int b = 0; b < age_band_count; ++b) out.other[b] = total[b] - out.head[b];
+  return out;
+}
+
+// Members by age band: per (labour, size) class, the exact totals of age_totals dealt to its
+// households one member at a time (the first from the adult pool), each member drawn from the
+// bands still left in proportion to what is left.
 void deal_age_bands(const Scenario& s, const RandomKey& key, const std::vector<Cell>& cells, Households& h) {
   const int S = static_cast<int>(s.population.household_size_shares.size());
   tbb::parallel_for(tbb::blocked_range<int>(0, labour_capacity_count * S, 1), [&](const auto& range) {
     for (int cls = range.begin(); cls != range.end(); ++cls) {
       const int l = cls / S;
       const int size = cls % S + 1;
-      std::size_t slots = 0;
+      std::size_t households = 0;
       for (const Cell& cell : cells)
-        if (cell.labour == l && cell.size == size) slots += cell.count * static_cast<std::size_t>(size);
-      if (slots == 0) continue;
-      const auto shares = s.population.age_shares[l];
-      auto left = largest_remainder(slots, std::vector<double>(shares.begin(), shares.end()));
-      std::size_t remaining = slots;
+        if (cell.labour == l && cell.size == size) households += cell.count;
+      if (households == 0) continue;
+      AgeTotals left = age_totals(s.population.age_shares[l], households, size);
+      std::size_t heads_left = households, others_left = households * static_cast<std::size_t>(size - 1);
+      auto take = [](std::array<std::size_t, age_band_count>& pool, std::size_t& remaining, double u) {
+        auto pick = static_cast<std::size_t>(u * static_cast<double>(remaining));
+        int b = 0;
+        while (pick >= pool[b]) pick -= pool[b++];
+        --pool[b];
+        --remaining;
+        return b;
+      };
       for (const Cell& cell : cells) {
         if (cell.labour != l || cell.size != size) continue;
         for (std::size_t i = cell.first; i < cell.first + cell.count; ++i) {
@@ -311,12 +352,8 @@ void deal_age_bands(const Scenario& s, const RandomKey& key, const std::vector<C
           for (int m = 0; m < size; ++m) {
             const Draw4 d = draw(key, static_cast<std::uint32_t>(i), Stream::synthesis, draw_members,
                                  static_cast<std::uint32_t>(m / 4));
-            auto pick = static_cast<std::size_t>(to_unit(d.v[m % 4]) * static_cast<double>(remaining));
-            int b = 0;
-            while (pick >= left[b]) pick -= left[b++];
-            --left[b];
-            --remaining;
-            ++bands[b];
+            const double u = to_unit(d.v[m % 4]);
+            ++bands[m == 0 ? take(left.head, heads_left, u) : take(left.other, others_left, u)];
           }
           for (int b = 0; b < age_band_count; ++b) h.members[b][i] = bands[b];
         }
@@ -348,7 +385,8 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
       households[g] = static_cast<std::size_t>(std::llround(people[g] / mean_size));
   }
   const std::size_t n = households[0] + households[1] + households[2];
-  const double scale = default_households > 0 ? static_cast<double>(n) / default_households : 1.0;
+  const double scale = options.households > 0 && default_households > 0
+                           ? static_cast<double>(n) / default_households : 1.0;
 
   std::array<double, group_count> exact{};
   for (int g = 0; g < group_count; ++g) exact[g] = static_cast<double>(households[g]);
@@ -460,7 +498,8 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
         const double uh = to_unit(d(draw_housing).v[0]);
         h.housing0[i] = static_cast<HousingSafety>(categorical(g == group_poor ? p.housing_shares_poor : p.housing_shares_other, uh));
         h.status0[i] = g == group_poor ? RegistryStatus::poor : g == group_exited ? RegistryStatus::exited : RegistryStatus::near_poor;
-        h.entry_year[i] = registered ? static_cast<std::int16_t>(s.first_year - 2) : std::int16_t{0};
+        h.entry_year[i] = registered ? static_cast<std::int16_t>(std::min(s.first_year, registry_creation_year))
+                                     : std::int16_t{0};
       }
     }
   });
@@ -478,7 +517,9 @@ std::vector<SynthesisTarget> synthesis_targets(const Scenario& s, const Populati
   std::array<double, registry_status_count> people{}, households{};
   std::vector<double> by_size(p.household_size_shares.size(), 0.0), by_county(s.counties.size(), 0.0);
   std::array<double, cause_count> by_cause{};
-  std::array<double, labour_capacity_count> by_labour{}, people_by_labour{};
+  std::array<double, labour_capacity_count> by_labour{};
+  std::array<std::vector<std::size_t>, labour_capacity_count> households_by_class;
+  for (auto& v : households_by_class) v.assign(p.household_size_shares.size(), 0);
   std::array<double, age_band_count> by_age{};
   double registered = 0, registered_people = 0;
   for (std::size_t i = 0; i < h.count(); ++i) {
@@ -488,7 +529,7 @@ std::vector<SynthesisTarget> synthesis_targets(const Scenario& s, const Populati
     by_size[h.size[i] - 1] += 1;
     by_county[h.county[i]] += 1;
     by_labour[static_cast<int>(h.labour[i])] += 1;
-    people_by_labour[static_cast<int>(h.labour[i])] += h.size[i];
+    ++households_by_class[static_cast<int>(h.labour[i])][h.size[i] - 1];
     for (int b = 0; b < age_band_count; ++b) by_age[b] += h.members[b][i];
     if (h.status0[i] != RegistryStatus::near_poor) {
       by_cause[static_cast<int>(h.cause_main[i])] += 1;
@@ -544,12 +585,20 @@ std::vector<SynthesisTarget> synthesis_targets(const Scenario& s, const Populati
     t.push_back({"households with " + std::string(labour_capacity_names[l]) + " labour capacity", "share", target,
                  by_labour[l] / total, "assumed (population.labour_*_by_cause over cause_shares)"});
   }
-  for (int b = 0; b < age_band_count; ++b) {
-    double target = 0;
-    for (int l = 0; l < labour_capacity_count; ++l) target += people_by_labour[l] * p.age_shares[l][b];
-    t.push_back({"people aged " + std::string(age_band_names[b]), "share", target / total_people,
-                 by_age[b] / total_people, "assumed (population.age_shares_*)"});
-  }
+  // Age bands: the shares' totals per (labour, size) class, with an adult in every household.
+  std::array<double, age_band_count> age_target{};
+  for (int l = 0; l < labour_capacity_count; ++l)
+    for (std::size_t z = 0; z < households_by_class[l].size(); ++z) {
+      const auto a = age_totals(p.age_shares[l], households_by_class[l][z], static_cast<int>(z + 1));
+      for (int b = 0; b < age_band_count; ++b) age_target[b] += static_cast<double>(a.head[b] + a.other[b]);
+    }
+  for (int b = 0; b < age_band_count; ++b)
+    t.push_back({"people aged " + std::string(age_band_names[b]), "share", age_target[b] / total_people,
+                 by_age[b] / total_people, "assumed (population.age_shares_*, an adult in every household)"});
+  std::size_t without_adult = 0;
+  for (std::size_t i = 0; i < h.count(); ++i) without_adult += h.members[2][i] + h.members[3][i] == 0;
+  t.push_back({"households without a member aged 16+", "households", 0.0, static_cast<double>(without_adult),
+               "rule: every household has an adult"});
   return t;
 }
 

@@ -448,6 +448,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   s.safe_water = r.shares<2>("counties", "safe_water");
   s.collective_income_median = r.shares<2>("counties", "collective_income_median");
   s.empty_shell_share = r.shares<2>("counties", "empty_shell_share");
+  s.collective_income_dispersion = r.real("counties", "collective_income_dispersion");
 
   auto& in = s.income;
   in.median_ratio_poor = r.real("income", "median_ratio_poor");

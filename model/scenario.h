@@ -66,6 +66,7 @@ struct Scenario {
   Shares<3> remoteness_poor_villages{}, remoteness_other_villages{};
   // Village infrastructure and economy, each {poor villages, other villages}.
   Shares<2> road_access{}, safe_water{}, collective_income_median{}, empty_shell_share{};
+  double collective_income_dispersion = 1.0;
 
   struct Income {
     double median_ratio_poor, median_ratio_exited, median_ratio_near_poor, dispersion;

@@ -37,7 +37,7 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
   std::string county_codes;
   for (std::size_t c = 0; c < s.counties.size(); ++c)
     county_codes += (c ? " " : "") + std::to_string(c) + "=" + s.counties[c].name;
-  hdf5::attribute(group, "layout", "docs/population.md");
+  hdf5::attribute(group, "layout", "docs/outputs.md");
 
   std::vector<int> ids(h.count());
   std::iota(ids.begin(), ids.end(), 0);
@@ -46,7 +46,8 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
   std::iota(vids.begin(), vids.end(), 0);
   Handle village = hdf5::integer_scale(group, "village", vids, "village index (random-number entity)", "行政村序号", "1");
 
-  // Integer codes compress 50-90x with deflate level 1; floats are stored plain.
+  // Integer columns are deflated (level 1: codes with few values shrink 100x and more, counts
+  // a few times); floats are stored plain (deflate saves little on them and is slow).
   auto u8 = [&](const std::string& name, const void* data, hid_t scale, std::string_view units, std::string_view ln,
                 std::string_view zh, const std::string& code_text = "") {
     hdf5::variable(group, name, data, H5T_NATIVE_UINT8, H5T_STD_U8LE, {scale}, units, ln, zh, true);
@@ -100,7 +101,7 @@ void write_population_file(const std::filesystem::path& path, bool force, const 
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose, "create " + tmp.string());
     hdf5::attribute(file, "title", "tuopin synthetic population");
     hdf5::attribute(file, "title_zh", "脱贫攻坚模拟人口");
-    hdf5::attribute(file, "layout", "docs/population.md");
+    hdf5::attribute(file, "layout", "docs/outputs.md");
     write_meta(file, scenario, info, 0);
     write_population_group(file, population, scenario.scenario);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
@@ -154,9 +155,23 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
   };
   same_length(h.county.size(), "county");
   same_length(h.village.size(), "village_of_household");
+  for (int b = 0; b < age_band_count; ++b) same_length(h.members[b].size(), member_columns[b].c_str());
+  same_length(labour.size(), "labour");
+  same_length(h.flags.size(), "flags");
+  same_length(cause.size(), "cause_main");
+  same_length(h.cause_secondary.size(), "cause_secondary");
   same_length(h.land.size(), "land");
+  for (int src = 0; src < income_source_count; ++src) same_length(h.base_income[src].size(), "income_*");
+  same_length(status.size(), "status");
+  same_length(housing.size(), "housing");
   same_length(h.entry_year.size(), "entry_year");
   if (n == 0) throw InputError(where + ": no households");
+  const std::size_t villages = v.county.size();
+  for (std::size_t m : {v.poor.size(), v.remoteness.size(), v.road.size(), v.water.size(), v.collective_income.size()})
+    if (m != villages) throw InputError(where + ": the village columns differ in length");
+  for (std::size_t i = 0; i < villages; ++i)
+    if (v.remoteness[i] > 2 || v.poor[i] > 1 || v.road[i] > 1 || v.water[i] > 1)
+      throw InputError(where + ": village " + std::to_string(i) + " has a code out of range");
   for (std::size_t i = 0; i < v.count(); ++i)
     if (v.county[i] >= s.counties.size())
       throw InputError(where + ": village " + std::to_string(i) + " is in county " + std::to_string(v.county[i]) +
@@ -167,7 +182,8 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
     const bool ok = h.county[i] < s.counties.size() && h.village[i] < v.count() &&
                     v.county[h.village[i]] == h.county[i] && h.size[i] >= 1 && members == h.size[i] &&
                     labour[i] < labour_capacity_count && cause[i] < cause_count && status[i] < registry_status_count &&
-                    housing[i] < housing_safety_count;
+                    housing[i] < housing_safety_count && h.flags[i] < 16 &&
+                    (h.cause_secondary[i] < cause_count || h.cause_secondary[i] == no_cause);
     if (!ok)
       throw InputError(where + ": household " + std::to_string(i) +
                        " does not fit the scenario (county, village, size and members, or a code out of range)");

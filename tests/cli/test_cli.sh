@@ -115,7 +115,7 @@ expect_in "params shows sources" out.txt "source: calibration: remaining_poor_pe
 "$tuopin" params --defaults > defaults.toml
 expect_rc "defaults file runs" 0 "$tuopin" run defaults.toml -o defaults.h5 --replicates 1
 
-# synth: the default Anqing report meets the 1% rule (a 1/40-scale population cannot: a share
+# synth: the default Anqing report meets the 1% rule (a 1/40-scale population need not: a share
 # of 1.5% is then about 110 households, and one household is 0.9%); a saved population
 # reproduces a synthesised run.
 expect_rc "synth --report" 0 "$tuopin" synth --report

@@ -48,10 +48,11 @@ TEST_CASE("the synthetic population meets its count targets and attribute rules"
     ++households[static_cast<int>(h.status0[i])];
     people[static_cast<int>(h.status0[i])] += h.size[i];
     ++by_county[h.county[i]];
-    // Members add up to the size.
+    // Members add up to the size, and every household has an adult.
     int members = 0;
     for (int b = 0; b < age_band_count; ++b) members += h.members[b][i];
     CHECK(members == h.size[i]);
+    CHECK(h.members[2][i] + h.members[3][i] >= 1);
     // Villages belong to the household's county.
     CHECK(pop.villages.county[h.village[i]] == h.county[i]);
     // A household's cause implies its flag.
