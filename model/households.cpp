@@ -18,10 +18,22 @@ void Households::resize(std::size_t n) {
   entry_year.resize(n);
 }
 
+namespace {
+template <typename... Columns>
+std::size_t element_bytes(const Columns&...) {
+  return (sizeof(typename Columns::value_type) + ...);
+}
+}  // namespace
+
 std::size_t Households::bytes_per_household() const {
-  return sizeof(std::uint8_t) * (1 + 1 + age_band_count + 1 + 1 + 1 + 1) + sizeof(std::uint32_t) +
-         sizeof(float) * (1 + income_source_count) + sizeof(RegistryStatus) +
-         sizeof(HousingSafety) + sizeof(std::int16_t);
+  return element_bytes(county, village, size, members[0], members[1], members[2], members[3], labour, flags,
+                       cause_main, cause_secondary, land, base_income[0], base_income[1], base_income[2],
+                       base_income[3], status0, housing0, entry_year);
+}
+
+std::size_t HouseholdState::bytes_per_household() const {
+  return element_bytes(status, housing, guarantees, dropout, insured, illness_left, below_line, wage_deviation,
+                       operating_deviation);
 }
 
 void Villages::resize(std::size_t n) {

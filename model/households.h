@@ -91,7 +91,7 @@ struct Households {
 
   std::size_t count() const { return size.size(); }
   void resize(std::size_t n);
-  std::size_t bytes_per_household() const;
+  std::size_t bytes_per_household() const;  // of the columns above (docs/performance.md)
 };
 
 struct Villages {
@@ -127,6 +127,7 @@ struct HouseholdState {
   std::vector<float> operating_deviation;   // persistent log deviation of operating income
 
   void resize(std::size_t n);
+  std::size_t bytes_per_household() const;
 };
 
 }  // namespace tuopin

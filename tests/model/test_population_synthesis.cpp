@@ -187,3 +187,12 @@ TEST_CASE("integer margins stay within a household or two of their targets at an
     }
   }
 }
+
+TEST_CASE("the simulation store stays within 100 bytes per household") {
+  // The population issue's budget; docs/performance.md lists every column (38 + 15 bytes).
+  const Households h;
+  const HouseholdState st;
+  CHECK(h.bytes_per_household() == 38);
+  CHECK(st.bytes_per_household() == 15);
+  CHECK(h.bytes_per_household() + st.bytes_per_household() <= 100);
+}
