@@ -163,40 +163,24 @@ struct Cell {
 // county > cause > labour > size makes every group and county total exact; rounding small
 // counts that way favours the larger categories, so the cause x labour and size margins are
 // then repaired (repair_margin) to their own rounded targets.
-std::vector<std::size_t> round_hierarchically(const Scenario& s, const Table& t,
-                                              const std::array<std::size_t, group_count>& households) {
-  const int C = static_cast<int>(s.counties.size());
-  const int S = static_cast<int>(s.population.household_size_shares.size());
-  auto value = [&](int g, int c, int k, int l, int z) { return t.values[static_cast<Eigen::Index>(t.index({g, c, k, l, z}))]; };
-  std::vector<std::size_t> n(t.cells(), 0);
-  for (int g = 0; g < group_count; ++g) {
-    std::vector<double> w(C, 0.0);
-    for (int c = 0; c < C; ++c)
-      for (int k = 0; k < cause_count; ++k)
-        for (int l = 0; l < labour_capacity_count; ++l)
-          for (int z = 0; z < S; ++z) w[c] += value(g, c, k, l, z);
-    const auto by_county = largest_remainder(households[g], w);
-    for (int c = 0; c < C; ++c) {
-      std::vector<double> wk(cause_count, 0.0);
-      for (int k = 0; k < cause_count; ++k)
-        for (int l = 0; l < labour_capacity_count; ++l)
-          for (int z = 0; z < S; ++z) wk[k] += value(g, c, k, l, z);
-      const auto by_cause = largest_remainder(by_county[c], wk);
-      for (int k = 0; k < cause_count; ++k) {
-        std::vector<double> wl(labour_capacity_count, 0.0);
-        for (int l = 0; l < labour_capacity_count; ++l)
-          for (int z = 0; z < S; ++z) wl[l] += value(g, c, k, l, z);
-        const auto by_labour = largest_remainder(by_cause[k], wl);
-        for (int l = 0; l < labour_capacity_count; ++l) {
-          std::vector<double> wz(S);
-          for (int z = 0; z < S; ++z) wz[z] = value(g, c, k, l, z);
-          const auto by_size = largest_remainder(by_labour[l], wz);
-          for (int z = 0; z < S; ++z) n[t.index({g, c, k, l, z})] = by_size[z];
-        }
-      }
+std::vector<std::size_t> round_hierarchically(const Table& t, const std::array<std::size_t, group_count>& households) {
+  // Level d splits each integer total over dimensions 0..d-1 among the cells of dimension d, by
+  // the fitted totals over dimensions 0..d (row-major: parent * width + child).
+  std::vector<std::size_t> counts(households.begin(), households.end());
+  for (int d = 1; d < static_cast<int>(t.sizes().size()); ++d) {
+    std::vector<int> dims(static_cast<std::size_t>(d) + 1);
+    std::iota(dims.begin(), dims.end(), 0);
+    const Eigen::ArrayXd fitted = t.marginal(dims);
+    const auto width = static_cast<std::size_t>(t.sizes()[d]);
+    std::vector<std::size_t> next(counts.size() * width);
+    for (std::size_t parent = 0; parent < counts.size(); ++parent) {
+      const double* w = fitted.data() + parent * width;
+      const auto parts = largest_remainder(counts[parent], std::vector<double>(w, w + width));
+      std::copy(parts.begin(), parts.end(), next.begin() + static_cast<std::ptrdiff_t>(parent * width));
     }
+    counts = std::move(next);
   }
-  return n;
+  return counts;
 }
 
 // Moves households, one at a time, between cells that differ only in the `moving` dimensions
@@ -271,7 +255,7 @@ void repair_margin(const Table& t, std::vector<std::size_t>& n, const std::vecto
 
 // The leaves with households, ordered county first (villages of a county stay together in memory).
 std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array<std::size_t, group_count>& households) {
-  std::vector<std::size_t> n = round_hierarchically(s, t, households);
+  std::vector<std::size_t> n = round_hierarchically(t, households);
   repair_margin(t, n, {2, 3});  // cause x labour
   repair_margin(t, n, {4});     // size
   const int C = static_cast<int>(s.counties.size());
