@@ -1,0 +1,36 @@
+// Golden test: the exact counts of a small scenario, pinned as one hash.
+//
+// It guards refactors of the engine (the year split into phases, the measure framework): a
+// change that moves any count of any replicate, year, county or metric changes the hash. A
+// deliberate change of the model's behaviour must update the pinned value in the same commit
+// and say why. Measures switched off must leave it untouched (test_measures.cpp).
+#include <doctest/doctest.h>
+
+#include <cstdint>
+
+#include "test_support.h"
+
+namespace tuopin {
+
+// FNV-1a over the 8 bytes of every count, in the result's order.
+inline std::uint64_t hash_counts(const SimulationResult& r) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const std::int64_t v : r.values) {
+    auto u = static_cast<std::uint64_t>(v);
+    for (int b = 0; b < 8; ++b) {
+      h ^= (u >> (8 * b)) & 0xFF;
+      h *= 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+TEST_CASE("golden: the baseline's counts for a small population are pinned") {
+  const LoadedScenario loaded = test::small_scenario("", 8000);
+  const SimulationResult r = test::run(loaded.scenario, 3);
+  const std::uint64_t h = hash_counts(r);
+  MESSAGE("golden hash: " << h);
+  CHECK(h == 12949621282638356383ull);
+}
+
+}  // namespace tuopin
