@@ -44,11 +44,13 @@ inline double repair_probability(const Scenario::Guarantees& g, bool below_line)
 
 // School drop-out: a household below the line with school-age children may have a child leave
 // school in any month; at the start of the school year (September) a drop-out may return.
+// `dropout_factor` multiplies dropout_rate (education aid sets it; 1 without).
 inline bool next_dropout(const Scenario::Guarantees& g, bool dropout, bool has_school_age,
-                         bool below_line, int calendar_month, double u_leave, double u_return) {
+                         bool below_line, int calendar_month, double u_leave, double u_return,
+                         double dropout_factor = 1.0) {
   if (!has_school_age) return false;
   if (dropout) return !(calendar_month == 9 && u_return < g.reenrolment_rate);
-  return below_line && u_leave < g.dropout_rate;
+  return below_line && u_leave < g.dropout_rate * dropout_factor;
 }
 
 }  // namespace tuopin

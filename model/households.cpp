@@ -33,7 +33,8 @@ std::size_t Households::bytes_per_household() const {
 
 std::size_t HouseholdState::bytes_per_household() const {
   return element_bytes(status, housing, guarantees, dropout, insured, illness_left, below_line, wage_deviation,
-                       operating_deviation);
+                       operating_deviation, assistance, willing, pathway, exit_year, assessed_income,
+                       year_income, medical, medical_gross);
 }
 
 void Villages::resize(std::size_t n) {
@@ -55,6 +56,14 @@ void HouseholdState::resize(std::size_t n) {
   below_line.resize(n);
   wage_deviation.resize(n);
   operating_deviation.resize(n);
+  assistance.resize(n);
+  willing.resize(n);
+  pathway.resize(n);
+  exit_year.resize(n);
+  assessed_income.resize(n);
+  year_income.resize(n);
+  medical.resize(n);
+  medical_gross.resize(n);
 }
 
 }  // namespace tuopin

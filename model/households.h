@@ -125,6 +125,16 @@ struct HouseholdState {
   std::vector<std::uint8_t> below_line;     // 1: last assessed per-capita income below the line
   std::vector<float> wage_deviation;        // persistent log deviation of wage income
   std::vector<float> operating_deviation;   // persistent log deviation of operating income
+  // Kept for the plan phase and the measures.
+  std::vector<std::uint8_t> assistance;     // household_flag::dibao / wubao now (dynamic with the safety net)
+  std::vector<std::uint8_t> willing;        // 1: willing to develop an industry (drawn per replicate)
+  std::vector<std::uint8_t> pathway;        // registry index of this year's pathway measure, or no_pathway
+  std::vector<std::int8_t> exit_year;       // window year index of the last exit (-1: none in the window)
+  std::vector<float> assessed_income;       // per-capita income at the last assessment, before year-end top-ups
+  // Scratch of the current year, carried from the months to the assessment.
+  std::vector<float> year_income;           // household income of the year so far, yuan
+  std::vector<float> medical;               // out-of-pocket medical cost of the year, yuan
+  std::vector<float> medical_gross;         // medical cost of the year before any payment, yuan
 
   void resize(std::size_t n);
   std::size_t bytes_per_household() const;

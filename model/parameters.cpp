@@ -4,6 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <vector>
+
+#include "funding.h"
+#include "measures/registry.h"
+#include "targeting.h"
 
 namespace tuopin {
 namespace {
@@ -13,7 +18,7 @@ using T = ParamType;
 
 // Sources: "calibration: KEY (year, place)" names a row of ../shared/data/calibration.csv;
 // "assumed: ..." gives the reasoning for a value no public source states.
-const std::array specs = std::to_array<ParameterSpec>({
+const std::array core_specs = std::to_array<ParameterSpec>({
     // ---- top level -------------------------------------------------------------------------
     {"", "inherits", T::string, "path", 0, 0, R"("")",
      "not a model parameter",
@@ -302,10 +307,21 @@ std::string ParameterSpec::path() const {
   return section.empty() ? std::string(key) : std::string(section) + "." + std::string(key);
 }
 
-std::span<const ParameterSpec> parameter_specs() { return specs; }
+// The engine's keys, then [funding], [targeting] and each measure's section in registry order.
+std::span<const ParameterSpec> parameter_specs() {
+  static const std::vector<ParameterSpec> all = [] {
+    std::vector<ParameterSpec> v(core_specs.begin(), core_specs.end());
+    for (const auto& s : funding_specs()) v.push_back(s);
+    for (const auto& s : targeting_specs()) v.push_back(s);
+    for (const auto& m : measure_registry())
+      for (const auto& s : m.specs()) v.push_back(s);
+    return v;
+  }();
+  return all;
+}
 
 const ParameterSpec* find_parameter(std::string_view section, std::string_view key) {
-  for (const auto& s : specs)
+  for (const auto& s : parameter_specs())
     if (s.section == section && s.key == key) return &s;
   return nullptr;
 }
@@ -313,7 +329,7 @@ const ParameterSpec* find_parameter(std::string_view section, std::string_view k
 std::string defaults_toml() {
   std::ostringstream out;
   std::string_view current = "";
-  for (const auto& s : specs) {
+  for (const auto& s : parameter_specs()) {
     if (s.section != current) {
       out << "\n[" << s.section << "]\n";
       current = s.section;
@@ -359,7 +375,7 @@ std::string parameters_markdown() {
          "replace them and a sweep can vary them.\n\n"
       << "Shares marked *sum to 1* are checked to add up to 1 within 0.001.\n";
   std::string_view current = "-";
-  for (const auto& s : specs) {
+  for (const auto& s : parameter_specs()) {
     if (s.section != current) {
       out << "\n## ";
       if (s.section.empty()) out << "Top level"; else out << "[" << s.section << "]";

@@ -37,6 +37,17 @@ enum class Stream : std::uint32_t {
   housing = 8,          // self-repair of unsafe housing
   insurance = 9,        // yearly medical insurance enrolment (period = year index)
   identification = 10,  // registration of a newly poor or re-entering household (period = year)
+  // The plan phase and the measures (period = year index unless noted).
+  targeting = 11,       // identification for the year's plan: exclusion and inclusion errors
+  willingness = 12,     // willingness to develop an industry (period 0, drawn per replicate)
+  allocation = 13,      // tie-break of the pools' funding order (draw = measure index)
+  safety_net = 14,      // 低保 coverage errors at the yearly review
+  industry = 15,        // industry mode (u0) and success (u1)
+  industry_price = 16,  // market price of a village's product (entity = village)
+  employment = 17,      // training success (u0), placement (u1), job loss (u2)
+  cooperative = 18,     // failure of a village cooperative holding asset-income shares (entity = village)
+  education_aid = 19,   // vocational (雨露计划) aid for a household with a trainee
+  health = 20,          // reserved for the health measures
 };
 
 using Philox = r123::Philox4x32;

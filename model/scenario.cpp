@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "embedded_scenarios.h"
+#include "measures/registry.h"
 #include "parameters.h"
 
 namespace tuopin {
@@ -56,6 +57,36 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     }
   }
   return best;
+}
+
+void ParameterReader::fail_choice(std::string_view section, std::string_view key, const std::string& word,
+                                  const std::vector<std::string>& candidates, const std::string& expected) {
+  const std::string path = std::string(section) + "." + std::string(key);
+  const std::string m = closest_match(word, candidates);
+  fail(section, key, "'" + path + "' has '" + word + "'; expected " + expected +
+                         (m.empty() ? "" : "; did you mean '" + m + "'?"));
+  throw std::logic_error("ParameterReader::fail returned");
+}
+
+int ParameterReader::choice(std::string_view section, std::string_view key, const std::vector<std::string>& choices) {
+  const std::string word = string(section, key);
+  for (std::size_t k = 0; k < choices.size(); ++k)
+    if (choices[k] == word) return static_cast<int>(k);
+  std::string list;
+  for (std::size_t k = 0; k < choices.size(); ++k) list += (k ? ", \"" : "\"") + choices[k] + "\"";
+  fail_choice(section, key, word, choices, "one of " + list);
+}
+
+bool Scenario::enabled(std::string_view measure) const {
+  for (const auto& m : measures)
+    if (m->name() == measure) return m->enabled();
+  throw std::logic_error("no measure " + std::string(measure));
+}
+
+bool Scenario::any_measure() const {
+  for (const auto& m : measures)
+    if (m->enabled()) return true;
+  return false;
 }
 
 double Scenario::poverty_line(int year) const {
@@ -207,48 +238,67 @@ void check_value(const toml::node& n, const ParameterSpec& spec, const std::stri
   }
 }
 
-// Every key of one file must be known and well typed.
-void validate_file(const toml::table& doc, const std::string& file) {
-  const auto sections = section_names();
-  for (const auto& [k, node] : doc) {
-    const std::string key(k.str());
-    if (node.is_table()) {
-      if (std::find(sections.begin(), sections.end(), key) == sections.end())
-        fail_at_key(k, node, file, "unknown table [" + key + "]" + did_you_mean(key, sections, "[", "]"));
-      const auto known = keys_of(key);
-      for (const auto& [k2, node2] : *node.as_table()) {
-        const std::string key2(k2.str());
-        const ParameterSpec* spec = find_parameter(key, key2);
-        if (!spec) {
-          std::string hint = did_you_mean(key2, known);
-          if (hint.empty()) {  // perhaps it belongs to another table
-            for (const auto& s : parameter_specs())
-              if (s.key == key2 && !s.section.empty()) {
-                hint = "; '" + key2 + "' belongs in [" + std::string(s.section) + "]";
-                break;
-              }
-          }
-          fail_at_key(k2, node2, file, "unknown key '" + key2 + "' in [" + key + "]" + hint);
-        }
-        check_value(node2, *spec, file);
-      }
-    } else {
-      const ParameterSpec* spec = find_parameter("", key);
-      if (!spec) {
-        std::vector<std::string> all = keys_of("");
-        for (const auto& s : sections) all.push_back(s);
-        std::string hint = did_you_mean(key, all);
-        if (hint.empty())
-          for (const auto& s : parameter_specs())
-            if (s.key == key && !s.section.empty()) {
-              hint = "; '" + key + "' belongs in [" + std::string(s.section) + "]";
-              break;
-            }
-        fail_at_key(k, node, file, "unknown key '" + key + "' at the top level" + hint);
-      }
-      check_value(node, *spec, file);
-    }
+// A table path that is a section, or the parent of sections ("measures" of "measures.industry").
+bool is_section_or_parent(const std::string& path, const std::vector<std::string>& sections) {
+  for (const auto& s : sections)
+    if (s == path || (s.size() > path.size() && s.compare(0, path.size(), path) == 0 && s[path.size()] == '.'))
+      return true;
+  return false;
+}
+
+// Sub-tables directly below `path` (for "did you mean" on a misspelt table).
+std::vector<std::string> child_tables(const std::string& path, const std::vector<std::string>& sections) {
+  std::vector<std::string> out;
+  const std::string prefix = path.empty() ? "" : path + ".";
+  for (const auto& s : sections) {
+    if (s.compare(0, prefix.size(), prefix) != 0 || s.size() == prefix.size()) continue;
+    const std::string rest = s.substr(prefix.size());
+    const std::string child = rest.substr(0, rest.find('.'));
+    if (std::find(out.begin(), out.end(), child) == out.end()) out.push_back(child);
   }
+  return out;
+}
+
+// Every key of one table (and its sub-tables) must be known and well typed.
+void validate_table(const toml::table& table, const std::string& path, const std::string& file,
+                    const std::vector<std::string>& sections) {
+  for (const auto& [k, node] : table) {
+    const std::string key(k.str());
+    const std::string full = path.empty() ? key : path + "." + key;
+    if (node.is_table()) {
+      if (!is_section_or_parent(full, sections)) {
+        const std::string where = path.empty() ? "" : " in [" + path + "]";
+        std::vector<std::string> candidates = child_tables(path, sections);
+        std::string hint = did_you_mean(key, candidates, "[" + (path.empty() ? "" : path + "."), "]");
+        if (hint.empty() && !path.empty())  // perhaps a whole dotted name was misspelt
+          hint = did_you_mean(full, sections, "[", "]");
+        fail_at_key(k, node, file, "unknown table [" + full + "]" + hint);
+      }
+      validate_table(*node.as_table(), full, file, sections);
+      continue;
+    }
+    const ParameterSpec* spec = find_parameter(path, key);
+    if (spec) {
+      check_value(node, *spec, file);
+      continue;
+    }
+    std::vector<std::string> known = keys_of(path);
+    if (path.empty())
+      for (const auto& c : child_tables("", sections)) known.push_back(c);
+    std::string hint = did_you_mean(key, known);
+    if (hint.empty())  // perhaps it belongs to another table
+      for (const auto& sp : parameter_specs())
+        if (sp.key == key && !sp.section.empty()) {
+          hint = "; '" + key + "' belongs in [" + std::string(sp.section) + "]";
+          break;
+        }
+    const std::string where = path.empty() ? " at the top level" : " in [" + path + "]";
+    fail_at_key(k, node, file, "unknown key '" + key + "'" + where + hint);
+  }
+}
+
+void validate_file(const toml::table& doc, const std::string& file) {
+  validate_table(doc, "", file, section_names());
 }
 
 toml::table parse_text(const std::string& text, const std::string& name) {
@@ -314,25 +364,44 @@ struct Resolver {
 
 // Reads typed values out of the resolved table; every lookup is recorded so a test can check
 // that every key of the dictionary reaches the model.
-class Reader {
+class Reader final : public ParameterReader {
  public:
-  explicit Reader(const toml::table& t) : t_(t) {}
+  Reader(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
 
   const toml::node& node(std::string_view section, std::string_view key) {
     const std::string path = section.empty() ? std::string(key)
                                               : std::string(section) + "." + std::string(key);
     used_.insert(path);
-    const toml::node* n = section.empty() ? t_.get(key) : t_[section][key].node();
+    const toml::table* table = &t_;
+    std::string_view rest = section;
+    while (!rest.empty()) {  // dotted sections: [measures.industry]
+      const std::size_t dot = rest.find('.');
+      const toml::node* sub = table->get(rest.substr(0, dot));
+      table = sub ? sub->as_table() : nullptr;
+      if (!table) throw std::logic_error("resolved scenario lacks " + path);
+      rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    }
+    const toml::node* n = table->get(key);
     if (!n) throw std::logic_error("resolved scenario lacks " + path);
     return *n;
   }
-  double real(std::string_view s, std::string_view k) { return *node(s, k).value<double>(); }
-  std::int64_t integer(std::string_view s, std::string_view k) {
+  double real(std::string_view s, std::string_view k) override { return *node(s, k).value<double>(); }
+  std::int64_t integer(std::string_view s, std::string_view k) override {
     return *node(s, k).value<std::int64_t>();
   }
-  bool boolean(std::string_view s, std::string_view k) { return *node(s, k).value<bool>(); }
-  std::string string(std::string_view s, std::string_view k) {
+  bool boolean(std::string_view s, std::string_view k) override { return *node(s, k).value<bool>(); }
+  std::string string(std::string_view s, std::string_view k) override {
     return *node(s, k).value<std::string>();
+  }
+  std::vector<double> reals(std::string_view s, std::string_view k) override { return array<double>(s, k); }
+  std::vector<std::int64_t> integers(std::string_view s, std::string_view k) override {
+    return array<std::int64_t>(s, k);
+  }
+  std::vector<std::string> strings(std::string_view s, std::string_view k) override {
+    return array<std::string>(s, k);
+  }
+  [[noreturn]] void fail(std::string_view s, std::string_view k, const std::string& message) override {
+    fail_at(node(s, k), file_, message);
   }
   template <typename V>
   std::vector<V> array(std::string_view s, std::string_view k) {
@@ -351,11 +420,12 @@ class Reader {
 
  private:
   const toml::table& t_;
+  std::string file_;
   std::set<std::string> used_;
 };
 
 Scenario build_scenario(const toml::table& resolved, const std::string& file) {
-  Reader r(resolved);
+  Reader r(resolved, file);
   Scenario s;
   s.description = r.string("", "description");
   s.first_year = static_cast<int>(r.integer("window", "first_year"));
@@ -499,6 +569,22 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   a.reentry_identification = r.real("assessment", "reentry_identification");
   a.new_poor_identification = r.real("assessment", "new_poor_identification");
 
+  std::vector<std::string> county_names;
+  for (const auto& c : s.counties) county_names.push_back(c.name);
+  std::vector<std::string> measure_names;
+  std::vector<bool> enabled;
+  int metric_offset = 0;
+  for (const auto& entry : measure_registry()) {
+    std::shared_ptr<Measure> m = entry.make(r, s, static_cast<int>(s.measures.size()));
+    m->set_metric_offset(metric_offset);
+    metric_offset += static_cast<int>(m->metrics().size());
+    measure_names.emplace_back(entry.name);
+    enabled.push_back(m->enabled());
+    s.measures.push_back(std::move(m));
+  }
+  s.funding = read_funding(r, county_names, s.any_measure());
+  s.targeting = read_targeting(r, measure_names, enabled);
+
   for (const auto& spec : parameter_specs())
     if (spec.path() != "inherits" && !r.used().count(spec.path()))
       throw std::logic_error("parameter " + spec.path() + " is in the dictionary but unused");
@@ -507,11 +593,44 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
 
 }  // namespace
 
+namespace {
+// One --set assignment as a TOML document of one dotted key ("funding.level = 1.2"), validated
+// like a file. A bare word on the right is taken as a string (--set targeting.mode=uniform).
+toml::table parse_setting(const std::string& setting) {
+  const std::size_t eq = setting.find('=');
+  const std::string name = "--set '" + setting + "'";
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(name + ": expected section.key=value, e.g. --set funding.level=1.2");
+  std::string key = setting.substr(0, eq), value = setting.substr(eq + 1);
+  auto trim = [](std::string& x) {
+    x.erase(0, x.find_first_not_of(" \t"));
+    x.erase(x.find_last_not_of(" \t") + 1);
+  };
+  trim(key);
+  trim(value);
+  toml::table t;
+  try {
+    t = toml::parse(key + " = " + value + "\n", name);
+  } catch (const toml::parse_error& e) {
+    const bool bare = !value.empty() && value.front() != '"' && value.front() != '[' &&
+                      value.find_first_of("\"\\") == std::string::npos;
+    if (!bare)
+      throw InputError(name, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+                       "not valid TOML: " + std::string(e.description()));
+    t = parse_text(key + " = \"" + value + "\"\n", name);
+  }
+  validate_file(t, name);
+  return t;
+}
+}  // namespace
+
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
-                                  const std::filesystem::path& base_dir) {
+                                  const std::filesystem::path& base_dir,
+                                  const std::vector<std::string>& settings) {
   Resolver resolver;
   toml::table resolved = parse_text(defaults_toml(), std::string(defaults_name));
   merge_into(resolved, resolver.load(text, name, base_dir));
+  for (const auto& setting : settings) merge_into(resolved, parse_setting(setting));
   resolved.erase("inherits");  // resolved: nothing left to inherit
   LoadedScenario out;
   out.scenario = build_scenario(resolved, name);
@@ -522,12 +641,12 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
   return out;
 }
 
-LoadedScenario load_scenario_file(const std::filesystem::path& path) {
+LoadedScenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& settings) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot read scenario file '" + path.string() + "'");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return load_scenario_text(ss.str(), path.string(), path.parent_path());
+  return load_scenario_text(ss.str(), path.string(), path.parent_path(), settings);
 }
 
 void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value) {
@@ -541,9 +660,9 @@ void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int
   else throw std::logic_error("set_simulation_key: " + key);
 }
 
-LoadedScenario load_default_scenario() {
+LoadedScenario load_default_scenario(const std::vector<std::string>& settings) {
   return load_scenario_text(std::string(embedded::baseline_text),
-                            "<embedded>/" + std::string(embedded::baseline_name), ".");
+                            "<embedded>/" + std::string(embedded::baseline_name), ".", settings);
 }
 
 }  // namespace tuopin

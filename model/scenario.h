@@ -4,11 +4,14 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "funding.h"
 #include "households.h"
+#include "targeting.h"
 
 namespace tuopin {
 
@@ -27,6 +30,8 @@ class InputError : public std::runtime_error {
   int line_ = 0;
   int column_ = 0;
 };
+
+class Measure;
 
 struct County {
   std::string name;
@@ -92,6 +97,14 @@ struct Scenario {
     double reentry_threshold, reentry_identification, new_poor_identification;
   } assessment{};
 
+  // The plan: money, who gets what, and every measure of the registry (switched on or off), in
+  // registry order (model/measures/registry.cpp).
+  Funding funding;
+  Targeting targeting;
+  std::vector<std::shared_ptr<const Measure>> measures;
+  bool enabled(std::string_view measure) const;
+  bool any_measure() const;
+
   int years() const { return last_year - first_year + 1; }
   int months() const { return 12 * years(); }
   // The poverty line of a calendar year (validation guarantees every simulated year has one).
@@ -110,13 +123,16 @@ struct LoadedScenario {
   std::string resolved_toml;            // every key after defaults and inheritance
 };
 
-// Loads, validates and resolves a scenario file. Throws InputError.
-LoadedScenario load_scenario_file(const std::filesystem::path& path);
+// Loads, validates and resolves a scenario file. Throws InputError. `settings` are the command
+// line's --set assignments ("section.key=value"), applied after inheritance and validated like
+// the file (an error names the assignment and the column).
+LoadedScenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& settings = {});
 // The same from text; `name` is used in messages and `base_dir` resolves `inherits`.
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
-                                  const std::filesystem::path& base_dir);
+                                  const std::filesystem::path& base_dir,
+                                  const std::vector<std::string>& settings = {});
 // The embedded default Anqing baseline.
-LoadedScenario load_default_scenario();
+LoadedScenario load_default_scenario(const std::vector<std::string>& settings = {});
 
 // Sets [simulation] seed or replicates (already range-checked) in the scenario and in its
 // resolved text, as the command line's --seed and --replicates do.

@@ -11,6 +11,9 @@
 #include "exit_assessment.h"
 #include "guarantees.h"
 #include "income_process.h"
+#include "measures/common.h"
+#include "measures/measure.h"
+#include "plan.h"
 #include "random.h"
 #include "shocks.h"
 
@@ -22,15 +25,32 @@ std::int64_t SimulationResult::city_total(int replicate, int year, Metric m) con
   return sum;
 }
 
+std::int64_t SimulationResult::city_measure(const std::vector<std::int64_t>& table, int replicate, int year,
+                                            int measure) const {
+  std::int64_t sum = 0;
+  for (int c = 0; c < counties; ++c) sum += table[cell(replicate, year, c) * measures + measure];
+  return sum;
+}
+
+std::int64_t SimulationResult::city_spend(int replicate, int year) const {
+  std::int64_t sum = 0;
+  for (int c = 0; c < counties; ++c)
+    for (int m = 0; m < measures; ++m)
+      for (int k = 0; k < fund_source_count; ++k) sum += spend(replicate, year, c, m, k);
+  return sum;
+}
+
 namespace {
 
 constexpr std::size_t block_size = 256;
 static_assert(block_size % income_normals_width == 0, "blocks hold whole vectors of normals");
+using namespace measure_support;
 
 // Starting state of one replicate: the registry's values. Persistent income deviations start
 // at zero (the population's expected income is the household's income when last assessed)
 // and accumulate from the first month.
-void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& income, HouseholdState& st) {
+void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& income, const RandomKey& key,
+                 HouseholdState& st) {
   const Households& h = pop.households;
   const std::size_t n = h.count();
   st.resize(n);
@@ -43,47 +63,68 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
       st.dropout[i] = 0;
       st.insured[i] = 0;
       st.illness_left[i] = 0;
+      const double market = h.base_income[0][i] + h.base_income[1][i] + h.base_income[2][i] + h.base_income[3][i];
       const double expected = h.base_income[0][i] + h.base_income[1][i] +
                               12.0 * income.fixed_monthly(h.base_income[2][i], h.base_income[3][i], h.flags[i], h.size[i]);
       st.below_line[i] = expected < line * h.size[i];
       st.wage_deviation[i] = 0;
       st.operating_deviation[i] = 0;
+      st.assistance[i] = h.flags[i] & (household_flag::dibao | household_flag::wubao);
+      const Draw4 w = draw(key, static_cast<std::uint32_t>(i), Stream::willingness, 0);
+      st.willing[i] = to_unit(w.v[0]) < s.targeting.willingness_probability(h, i);
+      st.pathway[i] = no_pathway;
+      st.exit_year[i] = -1;
+      st.assessed_income[i] = static_cast<float>(market / h.size[i]);
+      st.year_income[i] = 0;
+      st.medical[i] = 0;
+      st.medical_gross[i] = 0;
     }
   });
 }
 
 using Counts = std::vector<std::int64_t>;  // [county * metric_count + metric]
 
-struct YearContext {
+struct Engine {
   const Scenario& s;
   const Population& pop;
   const IncomeProcess& income;
-  const RandomKey& key;
   const std::vector<std::uint8_t>& struck;  // village disasters of this year
-  int year_index;
-  double line;
+  std::vector<const Measure*> on;           // the enabled measures, registry order
 };
 
-// One block of households through one year: twelve months, then the assessment.
-void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, std::size_t end,
-               Counts& counts) {
-  const Scenario& s = ctx.s;
-  const Households& h = ctx.pop.households;
-  const IncomeProcess& inc = ctx.income;
+// Months phase of one block: yearly insurance, the measures' begin_year, twelve months.
+void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std::size_t end, Counts& counts,
+                Ledger& ledger) {
+  const Scenario& s = e.s;
+  const Households& h = e.pop.households;
+  const IncomeProcess& inc = e.income;
+  HouseholdState& st = ctx.st;
   const std::size_t n = end - begin;
   const auto first = static_cast<std::uint32_t>(begin);
 
   alignas(64) float z0[block_size], z1[block_size], z2[block_size], z3[block_size];
-  alignas(64) float year_income[block_size];
-  alignas(64) float medical[block_size];
   alignas(64) float wage_month[block_size];
+  alignas(64) float benefit[block_size], extra[block_size], wage_factor[block_size], dropout_factor[block_size];
+  alignas(64) double reimbursement[block_size];
 
+  float* year_income = st.year_income.data() + begin;
+  float* medical = st.medical.data() + begin;
+  float* medical_gross = st.medical_gross.data() + begin;
   std::fill_n(year_income, n, 0.0f);
   std::fill_n(medical, n, 0.0f);
+  std::fill_n(medical_gross, n, 0.0f);
+  std::fill_n(extra, n, 0.0f);
+  std::fill_n(wage_factor, n, 1.0f);
+  std::fill_n(dropout_factor, n, 1.0f);
+  std::fill_n(reimbursement, n, s.guarantees.medical_reimbursement);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::uint8_t a = st.assistance[begin + j];
+    const float b = (a & household_flag::wubao) ? inc.wubao_monthly : (a & household_flag::dibao) ? inc.dibao_monthly : 0.0f;
+    benefit[j] = b * static_cast<float>(h.size[begin + j]);
+  }
 
   const float illness_loss = static_cast<float>(1.0 - s.shocks.illness_wage_loss);
   const auto work_months = static_cast<std::uint8_t>(s.shocks.illness_work_months);
-  const double reimbursement = s.guarantees.medical_reimbursement;
   auto add = [&](int county, Metric m, std::int64_t v) {
     counts[static_cast<std::size_t>(county) * metric_count + static_cast<int>(m)] += v;
   };
@@ -95,6 +136,17 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
                          static_cast<std::uint32_t>(ctx.year_index));
     st.insured[i] = to_unit(d.v[0]) < s.guarantees.insurance_enrolment;
   }
+
+  BlockFrame frame;
+  frame.begin = begin;
+  frame.end = end;
+  frame.benefit_monthly = benefit;
+  frame.extra_monthly = extra;
+  frame.wage_factor = wage_factor;
+  frame.reimbursement = reimbursement;
+  frame.dropout_factor = dropout_factor;
+  frame.ledger = &ledger;
+  for (const Measure* m : e.on) m->begin_year(ctx, frame);
 
   for (int m = 0; m < 12; ++m) {
     const int t = ctx.year_index * 12 + m;
@@ -112,12 +164,13 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       st.wage_deviation[i] = wd;
       st.operating_deviation[i] = od;
       const float sick = st.illness_left[i] > 0 ? illness_loss : 1.0f;
-      const float wage = h.base_income[0][i] * gw * std::exp(wd + pc + inc.wage_sd * z1[j] + inc.wage_correction) * sick;
+      const float wage = h.base_income[0][i] * gw * std::exp(wd + pc + inc.wage_sd * z1[j] + inc.wage_correction) *
+                         sick * wage_factor[j];
       wage_month[j] = wage;
       const float operating = h.base_income[1][i] * go *
                               std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction);
-      year_income[j] += wage + operating +
-                        inc.fixed_monthly(h.base_income[2][i], h.base_income[3][i], h.flags[i], h.size[i]);
+      const float fixed = (h.base_income[2][i] + h.base_income[3][i]) * (1.0f / 12.0f) + benefit[j] + extra[j];
+      year_income[j] += wage + operating + fixed;
     }
 
     // Events: branchy, rare, drawn only where they can happen.
@@ -130,7 +183,8 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
       if (to_unit(ill.v[0]) < illness_probability(s.shocks, h.flags[i])) {
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
-        medical[j] += static_cast<float>(st.insured[i] ? cost * (1.0 - reimbursement) : cost);
+        medical[j] += static_cast<float>(st.insured[i] ? cost * (1.0 - reimbursement[j]) : cost);
+        medical_gross[j] += static_cast<float>(cost);
         if (work_months > 0) {
           // The episode's own month: wages were paid in full above, so take the loss here.
           if (!already_reduced) year_income[j] -= wage_month[j] * (1.0f - illness_loss);
@@ -138,7 +192,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
         }
         add(h.county[i], Metric::illness_episodes, 1);
       }
-      if (ctx.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
+      if (e.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
         const Draw4 d = draw(ctx.key, id, Stream::disaster_damage, month);
         year_income[j] -= static_cast<float>(s.shocks.disaster_operating_loss) *
                           h.base_income[1][i] * go * 12.0f;
@@ -150,7 +204,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       if (school_age && (st.dropout[i] || st.below_line[i])) {
         const Draw4 d = draw(ctx.key, id, Stream::education, month);
         st.dropout[i] = next_dropout(s.guarantees, st.dropout[i], true, st.below_line[i], m + 1,
-                                     to_unit(d.v[0]), to_unit(d.v[1]));
+                                     to_unit(d.v[0]), to_unit(d.v[1]), dropout_factor[j]);
       } else if (!school_age) {
         st.dropout[i] = 0;
       }
@@ -161,25 +215,46 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       }
     }
   }
+}
 
-  // Year-end assessment.
+// Assessment phase of one block: the measures' year-end top-ups, then the registry's test.
+void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, std::size_t end, Counts& counts,
+                    Ledger& ledger) {
+  const Scenario& s = e.s;
+  const Households& h = e.pop.households;
+  HouseholdState& st = ctx.st;
+  const std::size_t n = end - begin;
+  auto add = [&](int county, Metric m, std::int64_t v) {
+    counts[static_cast<std::size_t>(county) * metric_count + static_cast<int>(m)] += v;
+  };
+  alignas(64) float before_top_up[block_size];
+  for (std::size_t j = 0; j < n; ++j)
+    before_top_up[j] = std::max(0.0f, st.year_income[begin + j]) / static_cast<float>(h.size[begin + j]);
+  BlockFrame frame;
+  frame.begin = begin;
+  frame.end = end;
+  frame.ledger = &ledger;
+  for (const Measure* m : e.on) m->before_assessment(ctx, frame);
+
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
     const int c = h.county[i];
     const std::int64_t people = h.size[i];
-    const double income_year = std::max(0.0f, year_income[j]);
+    const double income_year = std::max(0.0f, st.year_income[i]);
     const double per_capita = income_year / h.size[i];
     GuaranteeInputs gi;
     gi.income = income_year;
-    gi.medical_cost = medical[j];
+    gi.medical_cost = st.medical[i];
     gi.size = h.size[i];
-    gi.flags = h.flags[i];
+    gi.flags = static_cast<std::uint8_t>((h.flags[i] & ~(household_flag::dibao | household_flag::wubao)) |
+                                         st.assistance[i]);
     gi.dropout = st.dropout[i];
     gi.insured = st.insured[i];
     gi.housing = st.housing[i];
     const std::uint8_t met = assess_guarantees(s.guarantees, ctx.line, gi);
     st.guarantees[i] = met;
     st.below_line[i] = per_capita < ctx.line;
+    st.assessed_income[i] = before_top_up[j];
 
     const RegistryStatus before = st.status[i];
     double u = 0;
@@ -207,6 +282,7 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
       case Transition::exit:
         add(c, Metric::exit_people, people);
         add(c, Metric::exit_households, 1);
+        st.exit_year[i] = static_cast<std::int8_t>(ctx.year_index);
         break;
       case Transition::blocked: add(c, Metric::blocked_people, people); break;
       case Transition::reentry:
@@ -226,6 +302,49 @@ void run_block(const YearContext& ctx, HouseholdState& st, std::size_t begin, st
   }
 }
 
+// Who the plan supports this year (targeting.h) and each identified household's pathway.
+void identify(const Scenario& s, const Population& pop, const RandomKey& key, int year_index, HouseholdState& st,
+              std::vector<std::uint8_t>& supported) {
+  const Households& h = pop.households;
+  const Targeting& t = s.targeting;
+  const int after = t.support_after_exit_years;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, h.count(), 4096), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const RegistryStatus status = st.status[i];
+      const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
+                                    static_cast<std::uint32_t>(year_index)).v[0]);
+      const bool poor = counts_as_poor(status);
+      const bool identified = poor ? u >= t.exclusion_error : u < t.inclusion_error;
+      const bool within = status == RegistryStatus::exited && st.exit_year[i] >= 0 &&
+                          (after < 0 || year_index - st.exit_year[i] <= after);
+      supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
+      st.pathway[i] = identified ? t.pathway(h.labour[i], st.willing[i]) : no_pathway;
+    }
+  });
+}
+
+// Each county's share of city-level money: its registered poor people now, or its weight.
+std::vector<double> county_factors(const Scenario& s, const Population& pop, const HouseholdState& st) {
+  const std::size_t C = s.counties.size();
+  std::vector<double> share(C, 0.0);
+  if (s.funding.county_split == CountySplit::poor_people) {
+    std::vector<std::int64_t> people(C, 0);
+    const Households& h = pop.households;
+    for (std::size_t i = 0; i < h.count(); ++i)
+      if (counts_as_poor(st.status[i])) people[h.county[i]] += h.size[i];
+    std::int64_t total = 0;
+    for (auto p : people) total += p;
+    if (total > 0) {
+      for (std::size_t c = 0; c < C; ++c) share[c] = static_cast<double>(people[c]) / static_cast<double>(total);
+      return share;
+    }
+  }
+  double total = 0;
+  for (const auto& c : s.counties) total += c.weight;
+  for (std::size_t c = 0; c < C; ++c) share[c] = total > 0 ? s.counties[c].weight / total : 0.0;
+  return share;
+}
+
 }  // namespace
 
 SimulationResult simulate(const Scenario& s, const Population& pop, const SimulationOptions& opt) {
@@ -235,31 +354,134 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   result.first_year = s.first_year;
   result.years = s.years();
   result.counties = static_cast<int>(s.counties.size());
-  result.values.assign(static_cast<std::size_t>(opt.replicates) * result.years * result.counties *
-                           metric_count, 0);
+  const int R = opt.replicates, Y = result.years, C = result.counties;
+  result.values.assign(static_cast<std::size_t>(R) * Y * C * metric_count, 0);
+
+  const int M = static_cast<int>(s.measures.size());
+  result.measures = M;
+  std::vector<const Measure*> on;
+  for (const auto& m : s.measures) {
+    result.measure_names.emplace_back(m->name());
+    for (const auto& info : m->metrics()) result.extra_metric_info.push_back(info);
+    if (m->enabled()) on.push_back(m.get());
+  }
+  const int K = static_cast<int>(result.extra_metric_info.size());
+  result.extra_metrics = K;
+  const std::size_t cells = static_cast<std::size_t>(R) * Y * C;
+  result.spend_fen.assign(cells * M * fund_source_count, 0);
+  result.beneficiary_households.assign(cells * M, 0);
+  result.beneficiary_people.assign(cells * M, 0);
+  result.pool_available_fen.assign(cells * pool_source_count, 0);
+  result.pool_spent_fen.assign(cells * pool_source_count, 0);
+  result.measure_metrics.assign(cells * K, 0);
+
   const IncomeProcess income(s);
   const std::size_t n = pop.households.count();
   const std::size_t blocks = (n + block_size - 1) / block_size;
-  const std::size_t county_metrics = static_cast<std::size_t>(result.counties) * metric_count;
+  const std::size_t county_metrics = static_cast<std::size_t>(C) * metric_count;
   HouseholdState state;
   std::vector<std::uint8_t> struck;
+  std::vector<std::uint8_t> supported(n, not_supported);
+  std::vector<std::unique_ptr<MeasureState>> owned(M);
+  std::vector<MeasureState*> states(M, nullptr);
+  std::size_t measure_bytes = 0;
+  for (const Measure* m : on) {
+    owned[m->index()] = m->make_state(pop);
+    states[m->index()] = owned[m->index()].get();
+    if (states[m->index()]) measure_bytes += states[m->index()]->bytes_per_household();
+  }
+  PoolBook pools(C);
+  const bool uniform = s.targeting.mode == TargetingMode::uniform;
 
-  for (int r = 0; r < opt.replicates; ++r) {
+  for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
-    reset_state(s, pop, income, state);
-    for (int y = 0; y < result.years; ++y) {
+    reset_state(s, pop, income, key, state);
+    for (const Measure* m : on) m->reset(s, pop, key, states[m->index()]);
+    pools.reset();
+    if (r == 0) result.state_bytes_per_household = state.bytes_per_household() + measure_bytes + sizeof(std::uint8_t);
+    for (int y = 0; y < Y; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
-      const YearContext ctx{s, pop, income, key, struck, y, s.poverty_line(s.first_year + y)};
+      const YearContext ctx{s, pop, state, key, y, s.first_year + y, s.poverty_line(s.first_year + y), states, supported};
+      const Engine engine{s, pop, income, struck, on};
+      const Ledger exemplar(C, M, K);
+      tbb::enumerable_thread_specific<Ledger> ledgers(exemplar);
+      Ledger serial(exemplar);
+
+      // Plan: identification, the measures' requests, the pools' allocation, the awards.
+      if (!on.empty()) {
+        identify(s, pop, key, y, state, supported);
+        std::vector<std::vector<Candidate>> per_block(blocks);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
+          Ledger& ledger = ledgers.local();
+          for (std::size_t b = range.begin(); b != range.end(); ++b) {
+            const std::size_t begin = b * block_size, end = std::min(n, (b + 1) * block_size);
+            for (const Measure* m : on) {
+              m->review(ctx, begin, end, ledger);
+              m->candidates(ctx, begin, end, per_block[b]);
+            }
+            for (Candidate& k : per_block[b])
+              k.tiebreak = draw(key, k.household, Stream::allocation, static_cast<std::uint32_t>(y), k.measure).v[0];
+          }
+        });
+        std::vector<Candidate> candidates;
+        for (auto& v : per_block) candidates.insert(candidates.end(), v.begin(), v.end());
+        pools.open_year(s.funding, y, county_factors(s, pop, state));
+        const std::vector<Candidate> funded = allocate(std::move(candidates), pools, s.funding, uniform,
+                                                       pop.households.county);
+        std::vector<std::vector<Candidate>> by_measure(M);
+        for (const Candidate& k : funded) {
+          serial.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);
+          by_measure[k.measure].push_back(k);
+        }
+        for (const Measure* m : on) m->award(ctx, by_measure[m->index()]);
+      }
+
+      // Months, in parallel blocks.
       tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
+        Ledger& ledger = ledgers.local();
         for (std::size_t b = range.begin(); b != range.end(); ++b)
-          run_block(ctx, state, b * block_size, std::min(n, (b + 1) * block_size), counts);
+          run_months(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
       });
+      // Settle: year-end payments from pools that depend on the year's events.
+      for (const Measure* m : on) m->settle(ctx, pools, serial);
+      // Assessment, in parallel blocks.
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
+        Counts& counts = local.local();
+        Ledger& ledger = ledgers.local();
+        for (std::size_t b = range.begin(); b != range.end(); ++b)
+          run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
+      });
+
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);
       for (const Counts& counts : local)
         for (std::size_t k = 0; k < county_metrics; ++k) result.values[base + k] += counts[k];
+      auto add_ledger = [&](const Ledger& l) {
+        const auto v = l.values();
+        for (int c = 0; c < C; ++c) {
+          const std::size_t cell = result.cell(r, y, c);
+          const std::size_t off = static_cast<std::size_t>(c) * l.stride();
+          for (int k = 0; k < M * fund_source_count; ++k) result.spend_fen[cell * M * fund_source_count + k] += v[off + k];
+          for (int m = 0; m < M; ++m) {
+            result.beneficiary_households[cell * M + m] += v[off + M * fund_source_count + m];
+            result.beneficiary_people[cell * M + m] += v[off + M * fund_source_count + M + m];
+          }
+          for (int k = 0; k < K; ++k) result.measure_metrics[cell * K + k] += v[off + M * fund_source_count + 2 * M + k];
+        }
+      };
+      for (const Ledger& l : ledgers) add_ledger(l);
+      add_ledger(serial);
+      if (!on.empty()) {
+        for (int c = 0; c < C; ++c)
+          for (int p = 0; p < pool_source_count; ++p) {
+            const auto src = static_cast<FundSource>(p);
+            result.pool_available_fen[result.cell(r, y, c) * pool_source_count + p] = pools.available(c, src);
+            result.pool_spent_fen[result.cell(r, y, c) * pool_source_count + p] = pools.spent(c, src);
+          }
+        pools.close_year(s.funding.rollover);
+      }
       if (opt.progress) opt.progress(r + (y + 1.0) / result.years, opt.replicates);
     }
   }

@@ -9,8 +9,10 @@
 // over threads gives identical results. Counts are integers summed exactly.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "funding.h"
 #include "metrics.h"
 #include "population_synthesis.h"
 #include "scenario.h"
@@ -25,6 +27,31 @@ struct SimulationResult {
   int counties = 0;
   // values[((replicate * years + year) * counties + county) * metric_count + metric]
   std::vector<std::int64_t> values;
+
+  // The plan and the measures (model/measures/), with a `measure` dimension in registry order
+  // and a `source` dimension in FundSource order. Money in integer fen.
+  int measures = 0;       // every measure of the registry, switched on or not
+  int extra_metrics = 0;  // metrics declared by the measures, all measures together
+  std::vector<std::string> measure_names, measure_names_zh;
+  std::vector<MetricInfo> extra_metric_info;
+  std::vector<std::int64_t> spend_fen;               // [(((r*Y + y)*C + c)*M + m)*S + s], S = fund_source_count
+  std::vector<std::int64_t> beneficiary_households;  // [((r*Y + y)*C + c)*M + m]
+  std::vector<std::int64_t> beneficiary_people;      // [((r*Y + y)*C + c)*M + m]
+  std::vector<std::int64_t> pool_available_fen;      // [((r*Y + y)*C + c)*P + p], P = pool_source_count
+  std::vector<std::int64_t> pool_spent_fen;          // [((r*Y + y)*C + c)*P + p]
+  std::vector<std::int64_t> measure_metrics;         // [((r*Y + y)*C + c)*K + k]
+  std::size_t state_bytes_per_household = 0;         // engine state + every enabled measure's columns
+
+  std::size_t cell(int replicate, int year, int county) const {
+    return (static_cast<std::size_t>(replicate) * years + year) * counties + county;
+  }
+  std::int64_t spend(int replicate, int year, int county, int measure, int source) const {
+    return spend_fen[(cell(replicate, year, county) * measures + measure) * fund_source_count + source];
+  }
+  // City total of a per-(county, measure) table such as beneficiary_households.
+  std::int64_t city_measure(const std::vector<std::int64_t>& table, int replicate, int year, int measure) const;
+  // Spending of a replicate-year, all counties, measures and sources (fen).
+  std::int64_t city_spend(int replicate, int year) const;
 
   std::int64_t at(int replicate, int year, int county, Metric m) const {
     return values[index(replicate, year, county, m)];

@@ -20,6 +20,12 @@ inline LoadedScenario small_scenario(const std::string& extra = "", double peopl
   return load_scenario_text(text, "test.toml", ".");
 }
 
+// Every measure switched on (each [measures.<name>] section), as the extra text of small_scenario.
+inline const std::string all_measures_on =
+    "[measures.safety_net]\nenabled = true\n[measures.industry]\nenabled = true\n"
+    "[measures.employment]\nenabled = true\n[measures.asset_income]\nenabled = true\n"
+    "[measures.education_aid]\nenabled = true\n[measures.health]\nenabled = true\n";
+
 inline SimulationResult run(const Scenario& s, int replicates = 2) {
   const Population pop = synthesise_population(s);
   SimulationOptions opt;

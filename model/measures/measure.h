@@ -1,0 +1,138 @@
+#pragma once
+// The measure interface. A measure (model/measures/<name>.cpp) owns its [measures.<name>]
+// scenario section (its parameter specs and their reading), its per-household state columns
+// (a MeasureState it creates), its random-number stream (a `Stream` of random.h, kept in that
+// one ledger so two measures never share one), and its output metrics. The registry
+// (registry.cpp) lists the measures; the engine calls each one once per block and phase,
+// never once per household, so a virtual call costs nothing in the hot loop.
+//
+// A year (simulation.cpp) runs these phases, and calls a measure only if it is enabled:
+//   plan        review()      parallel over blocks: yearly reviews that need no pool money
+//                             (the 低保 means test);
+//               candidates()  parallel over blocks: funding requests (Candidate) for the pools;
+//               award()       serial: the requests the pools funded (plan.h allocates);
+//   months      begin_year()  per block, before its twelve months: transfers paid monthly
+//                             (BlockFrame::extra_monthly), wage multipliers, reimbursement,
+//                             insurance, drop-out protection; beneficiaries are counted here;
+//   settle      settle()      serial, after every block's months: year-end payments from a pool
+//                             that depend on the year's events (the hardship fund);
+//   assessment  before_assessment()  per block, just before the registry's test: top-ups to
+//                             a standard (低保 补差, 两线合一).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funding.h"
+#include "households.h"
+#include "metrics.h"
+#include "parameter_reader.h"
+#include "parameters.h"
+#include "random.h"
+
+namespace tuopin {
+
+struct Scenario;
+struct Population;
+struct Candidate;
+class PoolBook;
+
+// Per-run state of a measure (its columns), reset every replicate.
+class MeasureState {
+ public:
+  virtual ~MeasureState() = default;
+  virtual std::size_t bytes_per_household() const = 0;  // of its household columns
+};
+
+// Thread-local accumulators of money (fen), beneficiaries and measure metrics per county.
+class Ledger {
+ public:
+  Ledger(int counties, int measures, int extra_metrics)
+      : measures_(measures), extras_(extra_metrics),
+        stride_(measures * fund_source_count + 2 * measures + extra_metrics),
+        v_(static_cast<std::size_t>(counties) * stride_, 0) {}
+  void spend(int county, int measure, FundSource s, std::int64_t fen) {
+    v_[base(county) + measure * fund_source_count + static_cast<int>(s)] += fen;
+  }
+  void beneficiary(int county, int measure, int people) {
+    v_[base(county) + measures_ * fund_source_count + measure] += 1;
+    v_[base(county) + measures_ * fund_source_count + measures_ + measure] += people;
+  }
+  void add(int county, int extra_metric, std::int64_t value) {
+    v_[base(county) + measures_ * fund_source_count + 2 * measures_ + extra_metric] += value;
+  }
+  std::span<const std::int64_t> values() const { return v_; }
+  std::size_t stride() const { return stride_; }
+
+ private:
+  std::size_t base(int county) const { return static_cast<std::size_t>(county) * stride_; }
+  int measures_, extras_;
+  std::size_t stride_;
+  std::vector<std::int64_t> v_;
+};
+
+struct HouseholdState;
+
+// What every phase of one year may read.
+struct YearContext {
+  const Scenario& s;
+  const Population& pop;
+  HouseholdState& st;
+  const RandomKey& key;
+  int year_index;  // 0 for window.first_year
+  int year;        // calendar year
+  double line;     // the year's poverty line, yuan/person/year
+  std::span<MeasureState* const> states;  // by registry index (null for a measure without state)
+  // 1 where a household receives measures this year (registered poor and identified, exited
+  // within the support years, or included by error); set by the plan before candidates().
+  const std::vector<std::uint8_t>& supported;
+};
+
+// One block of households in the months and assessment phases.
+struct BlockFrame {
+  std::size_t begin = 0, end = 0;  // household ids [begin, end)
+  float* benefit_monthly = nullptr;  // the baseline's constant 低保/五保 benefit, yuan/month
+  float* extra_monthly = nullptr;  // yuan/month added to each month's income, [end - begin]
+  float* wage_factor = nullptr;    // multiplier of wage income
+  double* reimbursement = nullptr; // share of an insured episode's cost paid
+  float* dropout_factor = nullptr; // multiplier of the monthly drop-out probability
+  Ledger* ledger = nullptr;
+};
+
+class Measure {
+ public:
+  Measure(std::string_view name, int index, bool enabled) : name_(name), index_(index), enabled_(enabled) {}
+  virtual ~Measure() = default;
+  std::string_view name() const { return name_; }
+  int index() const { return index_; }  // registry position: the `measure` dimension
+  bool enabled() const { return enabled_; }
+
+  virtual std::unique_ptr<MeasureState> make_state(const Population&) const { return nullptr; }
+  virtual void reset(const Scenario&, const Population&, const RandomKey&, MeasureState*) const {}
+  virtual void review(const YearContext&, std::size_t /*begin*/, std::size_t /*end*/, Ledger&) const {}
+  virtual void candidates(const YearContext&, std::size_t /*begin*/, std::size_t /*end*/,
+                          std::vector<Candidate>&) const {}
+  virtual void award(const YearContext&, std::span<const Candidate>) const {}
+  virtual void begin_year(const YearContext&, BlockFrame&) const {}
+  virtual void settle(const YearContext&, PoolBook&, Ledger&) const {}
+  virtual void before_assessment(const YearContext&, BlockFrame&) const {}
+  // Extra per county-year counts this measure reports (summed over households).
+  virtual std::span<const MetricInfo> metrics() const { return {}; }
+  // Position of this measure's first metric among all measures' metrics (set by the scenario).
+  int metric_offset() const { return metric_offset_; }
+  void set_metric_offset(int k) { metric_offset_ = k; }
+
+ protected:
+  template <typename S>
+  static S& state_of(const YearContext& c, int index) { return *static_cast<S*>(c.states[index]); }
+
+ private:
+  std::string name_;
+  int index_;
+  bool enabled_;
+  int metric_offset_ = 0;
+};
+
+}  // namespace tuopin

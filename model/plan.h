@@ -1,0 +1,69 @@
+#pragma once
+// The plan phase's money: pools per county and source, and the allocation of their money to
+// the measures' candidates.
+//
+// Allocation is deterministic and independent of threads: candidates are grouped by pool
+// (county x source); within a pool they are sorted by a strict total order
+//   (priority descending, tie-break draw ascending, household id ascending, measure ascending)
+// and funded greedily while the pool's money lasts (integer fen; a pool is never overspent).
+// The tie-break is a draw from the household's own `allocation` stream for the year, never
+// the household id, whose order follows county > group > cause > labour > size.
+// Pools run in parallel; each pool's result depends on its own candidates only.
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "funding.h"
+
+namespace tuopin {
+
+inline constexpr std::uint32_t no_limit_key = std::numeric_limits<std::uint32_t>::max();
+
+struct Candidate {
+  std::uint32_t household = 0;
+  std::uint32_t tiebreak = 0;      // a draw of the household's allocation stream
+  std::uint32_t limit_key = no_limit_key;  // e.g. the village, for a per-village cap
+  std::uint16_t limit = 0;         // at most this many funded per (measure, limit_key); 0: no cap
+  std::uint8_t measure = 0;        // registry index
+  FundSource source = FundSource::central_special;
+  std::uint8_t option = 0;         // measure-specific (a mode, a placement)
+  std::uint8_t cause_match = 0;    // 1: the measure addresses the household's main cause
+  std::int64_t cost_fen = 0;
+  float gap = 0;                   // line - assessed per-capita income, yuan/person/year
+  float gain = 0;                  // expected yearly income gain per member, yuan/person/year
+  double priority = 0;             // set by allocate()
+};
+
+class PoolBook {
+ public:
+  explicit PoolBook(int counties = 0);
+  void reset();  // a new replicate: no carry-over
+  // Fresh money of window year t plus last year's carry-over. `factor_share[c]` is the county's
+  // share of city-level money.
+  void open_year(const Funding& f, int t, const std::vector<double>& factor_share);
+  void close_year(bool rollover);
+  std::int64_t available(int county, FundSource s) const { return available_[at(county, s)]; }
+  std::int64_t spent(int county, FundSource s) const { return spent_[at(county, s)]; }
+  std::int64_t remaining(int county, FundSource s) const { return available(county, s) - spent(county, s); }
+  // Spends `fen` if the pool holds it; returns false (and spends nothing) otherwise.
+  bool try_spend(int county, FundSource s, std::int64_t fen);
+  int counties() const { return counties_; }
+
+ private:
+  std::size_t at(int county, FundSource s) const {
+    return static_cast<std::size_t>(county) * pool_source_count + static_cast<std::size_t>(s);
+  }
+  int counties_;
+  std::vector<std::int64_t> available_, spent_, carry_;
+};
+
+double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform);
+
+// Funds `candidates` from `pools`; returns the funded ones grouped by pool (county-major,
+// then source) and in funding order within a pool. `county` maps household -> county.
+std::vector<Candidate> allocate(std::vector<Candidate> candidates, PoolBook& pools,
+                                const Funding& funding, bool uniform,
+                                const std::vector<std::uint8_t>& county);
+
+}  // namespace tuopin
