@@ -138,6 +138,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       "resolved scenario. A progress bar goes to stderr when it is a terminal.\n\n"
       "Options");
   std::string output, population_path, replay;
+  std::vector<std::string> settings;
   int replicates = 0, threads = 0;
   std::int64_t seed = -1, households = 0;
   visible.add_options()
@@ -155,6 +156,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
        "docs/population.md) or a population or result file (.h5)")
       ("households", po::value(&households)->value_name("N"),
        "synthesise N households (the scenario's groups scaled alike; up to 30000000)")
+      ("set", po::value(&settings)->composing()->value_name("KEY=VALUE"),
+       "set any scenario key after the file and its parents, e.g. --set funding.level=1.2 or\n"
+       "--set measures.industry.enabled=true (repeatable; validated like the file)")
       ("replay", po::value(&replay)->value_name("FILE"),
        "re-run a result file's run: its resolved scenario and its population")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
@@ -164,7 +168,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::cout << visible << "\nExamples:\n"
               << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"
               << "  tuopin run --population scenarios/data/registry-template.csv -o results/extract.h5\n"
-              << "  tuopin run --replay results/base.h5 -o results/again.h5\n";
+              << "  tuopin run --replay results/base.h5 -o results/again.h5\n"
+              << "  tuopin run scenarios/five-pathways.toml --set funding.level=0.8 -o results/low.h5\n";
     return 0;
   }
   const bool force = vm.count("force") > 0;
@@ -183,10 +188,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   LoadedScenario loaded;
   if (!replay.empty()) {
     const std::string text = read_scenario_of(replay);
-    loaded = load_scenario_text(text, replay + ":/meta/scenario_resolved", ".");
+    loaded = load_scenario_text(text, replay + ":/meta/scenario_resolved", ".", settings);
     population_path = replay;
   } else {
-    loaded = scenario_path.empty() ? load_default_scenario() : load_scenario_file(scenario_path);
+    loaded = scenario_path.empty() ? load_default_scenario(settings) : load_scenario_file(scenario_path, settings);
   }
   // Command-line overrides go into the resolved scenario too, so the file reproduces the run.
   if (vm.count("replicates")) set_simulation_key(loaded, "replicates", replicates);

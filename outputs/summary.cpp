@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "measures/measure.h"
+
 namespace tuopin {
 
 double quantile(std::vector<double> v, double q) {
@@ -88,6 +90,69 @@ void print_summary(std::ostream& out, const Scenario& s, const SimulationResult&
   }
   out << "Incidence: poor at end / rural population (" << std::fixed << std::setprecision(0)
       << s.population.rural_population << ").\n";
+  if (s.any_measure()) print_spending(out, s, r);
+}
+
+namespace {
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    for (std::size_t i = 0; i < rows[k].size(); ++i)
+      out << (i ? "  " : "") << std::setw(static_cast<int>(width[i])) << rows[k][i];
+    out << "\n";
+    if (k == 0) {
+      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
+      out << "\n";
+    }
+  }
+}
+std::string yuan_text(const Statistics& st, double unit) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(unit >= 1e4 ? 1 : 0) << st.mean / unit << " [" << st.p05 / unit << "-"
+    << st.p95 / unit << "]";
+  return o.str();
+}
+}  // namespace
+
+void print_spending(std::ostream& out, const Scenario& s, const SimulationResult& r) {
+  (void)s;
+  auto over = [&](auto value_of) {
+    std::vector<double> v(r.replicates);
+    for (int k = 0; k < r.replicates; ++k) v[k] = value_of(k);
+    return summarise(v);
+  };
+  std::vector<std::vector<std::string>> rows = {{"year", "spending, 万元", "exits", "spending per exit, yuan"}};
+  for (int y = 0; y < r.years; ++y) {
+    const Statistics spend = over([&](int k) { return r.city_spend(k, y) / 100.0; });
+    const Statistics exits = over([&](int k) { return static_cast<double>(r.city_total(k, y, Metric::exit_people)); });
+    const Statistics per = over([&](int k) {
+      const double e = static_cast<double>(r.city_total(k, y, Metric::exit_people));
+      return e > 0 ? r.city_spend(k, y) / 100.0 / e : 0.0;
+    });
+    rows.push_back({std::to_string(r.first_year + y), yuan_text(spend, 1e4), yuan_text(exits, 1), yuan_text(per, 1)});
+  }
+  out << "\nSpending of the measures (all sources, entitlements included) and spending per exiting person (an "
+         "average: exits that need no measure count too)\n";
+  print_table(out, rows);
+  std::vector<std::vector<std::string>> by_measure = {{"measure", "households reached (last year)", "spending over the window, 万元"}};
+  for (int m = 0; m < r.measures; ++m) {
+    if (!s.measures[m]->enabled()) continue;
+    const Statistics reached = over([&](int k) {
+      return static_cast<double>(r.city_measure(r.beneficiary_households, k, r.years - 1, m));
+    });
+    const Statistics spend = over([&](int k) {
+      double sum = 0;
+      for (int y = 0; y < r.years; ++y)
+        for (int c = 0; c < r.counties; ++c)
+          for (int src = 0; src < fund_source_count; ++src) sum += r.spend(k, y, c, m, src) / 100.0;
+      return sum;
+    });
+    by_measure.push_back({r.measure_names[m], yuan_text(reached, 1), yuan_text(spend, 1e4)});
+  }
+  out << "\nBy measure: mean [5%-95% range] over replicates\n";
+  print_table(out, by_measure);
 }
 
 }  // namespace tuopin

@@ -26,5 +26,7 @@ double incidence(const Scenario& s, const SimulationResult& r, int replicate, in
 
 // The table printed by `tuopin run`: per year, the mean and 5-95% range of each count.
 void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r);
+// Spending per year and per exit, and per measure (printed by print_summary when a measure is on).
+void print_spending(std::ostream& out, const Scenario& s, const SimulationResult& r);
 
 }  // namespace tuopin

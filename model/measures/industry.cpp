@@ -5,7 +5,8 @@
 //             price risk;
 //   ecommerce 互联网+ sales.
 // A funded household draws its mode (mode_shares) and whether the project succeeds
-// (success_rate, + expert_uplift with 科技帮扶 expert teams). A successful project adds
+// (success_rate, + expert_uplift with 科技帮扶 expert teams, x unwilling_success_factor for a
+// household not willing to run one, as under uniform targeting). A successful project adds
 // operating income every year from its start:
 //   gain_per_person x size x ramp x mode_return x labour_factor x price, paid monthly,
 // ramp = first_year_share in the start year and 1 after; price a mean-one log-normal draw per
@@ -60,6 +61,10 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "first_year_share", T::real, "share", 0, 1, "0.5",
      "assumed: projects start during the year and take time to produce",
      "Share of the full gain in the project's first year (ramp-up)."},
+    {section, "unwilling_success_factor", T::real, "factor", 0, 1, "0.5",
+     "assumed: the proposal ties industry support to willingness (有劳动能力和意愿); a grant "
+     "pressed on an unwilling household (uniform targeting) succeeds less often",
+     "Multiplier of the success probability for a household not willing to develop an industry."},
     {section, "labour_factor", T::real_array, "factor", 0, 10, "[1.0, 0.6, 0.2]",
      "assumed: a project needs hands; matters under uniform targeting",
      "Gain multiplier by labour capacity (normal, weak, none).", 3},
@@ -98,6 +103,7 @@ class Industry final : public Measure {
     if (r.boolean(section, "expert_teams")) success_ = std::min(1.0, success_ + r.real(section, "expert_uplift"));
     else r.real(section, "expert_uplift");
     first_share_ = r.real(section, "first_year_share");
+    unwilling_ = r.real(section, "unwilling_success_factor");
     retained_ = r.real(section, "retained_share");
   }
 
@@ -120,7 +126,8 @@ class Industry final : public Measure {
       k.source = source_;
       k.cost_fen = fen(grant_);
       k.gap = static_cast<float>(c.line - c.st.assessed_income[i]);
-      k.gain = static_cast<float>(gain_ * success_ * labour_factor_[static_cast<int>(h.labour[i])]);
+      k.gain = static_cast<float>(gain_ * success_ * (c.st.willing[i] ? 1.0 : unwilling_) *
+                                  labour_factor_[static_cast<int>(h.labour[i])]);
       const Cause m = h.cause_main[i];
       k.cause_match = m == Cause::lack_of_capital || m == Cause::lack_of_skills || m == Cause::lack_of_land;
       out.push_back(k);
@@ -133,7 +140,8 @@ class Industry final : public Measure {
       const Draw4 d = draw(c.key, k.household, Stream::industry, static_cast<std::uint32_t>(c.year_index));
       const double u = to_unit(d.v[0]);
       st.mode[k.household] = u < mode_cum_[0] ? 0 : (u < mode_cum_[1] ? 1 : 2);
-      st.success[k.household] = to_unit(d.v[1]) < success_;
+      const double p = success_ * (c.st.willing[k.household] ? 1.0 : unwilling_);
+      st.success[k.household] = to_unit(d.v[1]) < p;
       st.start[k.household] = static_cast<std::int8_t>(c.year_index);
     }
   }
@@ -158,7 +166,7 @@ class Industry final : public Measure {
 
  private:
   FundSource source_;
-  double grant_, gain_, price_sd_, success_, first_share_, retained_;
+  double grant_, gain_, price_sd_, success_, first_share_, retained_, unwilling_;
   std::array<double, 3> mode_cum_{}, mode_return_{}, mode_risk_{}, labour_factor_{};
 };
 

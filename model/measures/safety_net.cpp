@@ -43,10 +43,11 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "two_lines_merged", T::boolean, "-", 0, 0, "false",
      "seed proposal: 实现低保线和脱贫标准线“两线合一”",
      "Raise the 低保 standard to at least the year's poverty line (两线合一)."},
-    {section, "payment", T::string, "-", 0, 0, R"("top_up")",
-     "assumed: 补差 (paying the difference to the standard) is the usual rule",
-     "\"top_up\": the difference between the standard and the household's income; \"flat\": "
-     "flat_benefit per member."},
+    {section, "payment", T::string, "-", 0, 0, R"("flat")",
+     "assumed: flat keeps the baseline's benefit (income.dibao_benefit), so switching the "
+     "measure on changes who is covered, not what they get; 两线合一 scenarios use \"top_up\" (补差)",
+     "\"top_up\": the difference between the standard and the household's income (补差); "
+     "\"flat\": flat_benefit per member."},
     {section, "flat_benefit", T::real, "yuan/person/year", 0, 1e6, "1800.0",
      "assumed: as income.dibao_benefit", "Payment per member when payment = \"flat\"."},
     {section, "wubao_standard", T::real, "yuan/person/year", 0, 1e6, "4000.0",
