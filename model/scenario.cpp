@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
@@ -323,9 +324,32 @@ void merge_into(toml::table& base, const toml::table& top) {
   }
 }
 
+// Where each key's value was written (file, line, column): toml++ does not copy a node's
+// source position when a table is merged, so positions are recorded per key path before
+// merging, the later file (or --set) overriding the earlier as its value does.
+struct Position {
+  std::string file;
+  int line = 0, column = 0;
+};
+using Positions = std::map<std::string, Position>;
+
+void record_positions(const toml::table& t, const std::string& prefix, const std::string& file, Positions& out) {
+  for (const auto& [k, node] : t) {
+    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const toml::table* sub = node.as_table()) {
+      record_positions(*sub, path, file, out);
+      continue;
+    }
+    const auto& src = node.source();
+    out[path] = {src.path ? std::string(*src.path) : file, static_cast<int>(src.begin.line),
+                 static_cast<int>(src.begin.column)};
+  }
+}
+
 struct Resolver {
   std::vector<ScenarioSource> sources;
   std::set<std::string> visiting;
+  Positions positions;
 
   toml::table load(const std::string& text, const std::string& name,
                    const std::filesystem::path& base_dir) {
@@ -356,6 +380,7 @@ struct Resolver {
     }
     sources.push_back({name, text});
     doc.erase("inherits");
+    record_positions(doc, "", name, positions);
     merge_into(merged, doc);
     visiting.erase(name);
     return merged;
@@ -366,7 +391,8 @@ struct Resolver {
 // that every key of the dictionary reaches the model.
 class Reader final : public ParameterReader {
  public:
-  Reader(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
+  Reader(const toml::table& t, std::string file, const Positions& positions)
+      : t_(t), file_(std::move(file)), positions_(positions) {}
 
   const toml::node& node(std::string_view section, std::string_view key) {
     const std::string path = section.empty() ? std::string(key)
@@ -401,7 +427,11 @@ class Reader final : public ParameterReader {
     return array<std::string>(s, k);
   }
   [[noreturn]] void fail(std::string_view s, std::string_view k, const std::string& message) override {
-    fail_at(node(s, k), file_, message);
+    const std::string path = s.empty() ? std::string(k) : std::string(s) + "." + std::string(k);
+    const auto it = positions_.find(path);
+    if (it == positions_.end())  // a default the scenario did not set conflicts with one it did
+      throw InputError(file_, 0, 0, message + " (the value in conflict is a default: set it in the scenario too)");
+    throw InputError(it->second.file, it->second.line, it->second.column, message);
   }
   template <typename V>
   std::vector<V> array(std::string_view s, std::string_view k) {
@@ -421,18 +451,18 @@ class Reader final : public ParameterReader {
  private:
   const toml::table& t_;
   std::string file_;
+  const Positions& positions_;
   std::set<std::string> used_;
 };
 
-Scenario build_scenario(const toml::table& resolved, const std::string& file) {
-  Reader r(resolved, file);
+Scenario build_scenario(const toml::table& resolved, const std::string& file, const Positions& positions) {
+  Reader r(resolved, file, positions);
   Scenario s;
   s.description = r.string("", "description");
   s.first_year = static_cast<int>(r.integer("window", "first_year"));
   s.last_year = static_cast<int>(r.integer("window", "last_year"));
   if (s.last_year < s.first_year)
-    fail_at(r.node("window", "last_year"), file,
-            "'window.last_year' (" + std::to_string(s.last_year) +
+    r.fail("window", "last_year", "'window.last_year' (" + std::to_string(s.last_year) +
                 ") must not be before 'window.first_year' (" + std::to_string(s.first_year) + ")");
   s.seed = static_cast<std::uint32_t>(r.integer("simulation", "seed"));
   s.replicates = static_cast<int>(r.integer("simulation", "replicates"));
@@ -441,14 +471,12 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   s.line_yuan = r.array<double>("poverty_line", "yuan");
   s.line_years.assign(years.begin(), years.end());
   if (s.line_yuan.size() != s.line_years.size())
-    fail_at(r.node("poverty_line", "yuan"), file,
-            "'poverty_line.yuan' has " + std::to_string(s.line_yuan.size()) +
+    r.fail("poverty_line", "yuan", "'poverty_line.yuan' has " + std::to_string(s.line_yuan.size()) +
                 " entries but 'poverty_line.years' has " + std::to_string(s.line_years.size()) +
                 "; expected one line per year");
   for (int y = s.first_year; y <= s.last_year; ++y)
     if (std::find(s.line_years.begin(), s.line_years.end(), y) == s.line_years.end())
-      fail_at(r.node("poverty_line", "years"), file,
-              "'poverty_line.years' lacks " + std::to_string(y) +
+      r.fail("poverty_line", "years", "'poverty_line.years' lacks " + std::to_string(y) +
                   ", a simulated year; expected every year from window.first_year to "
                   "window.last_year");
 
@@ -459,16 +487,14 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   p.rural_population = r.real("population", "rural_population");
   p.household_size_shares = r.array<double>("population", "household_size_shares");
   if (p.household_size_shares.size() > 20)
-    fail_at(r.node("population", "household_size_shares"), file,
-            "'population.household_size_shares' has more than 20 sizes; expected at most 20");
+    r.fail("population", "household_size_shares", "'population.household_size_shares' has more than 20 sizes; expected at most 20");
   p.cause_shares = r.shares<cause_count>("population", "cause_shares");
   p.secondary_cause_rate = r.real("population", "secondary_cause_rate");
   p.labour_none_by_cause = r.shares<cause_count>("population", "labour_none_by_cause");
   p.labour_weak_by_cause = r.shares<cause_count>("population", "labour_weak_by_cause");
   for (int c = 0; c < cause_count; ++c)
     if (p.labour_none_by_cause[c] + p.labour_weak_by_cause[c] > 1.0 + 1e-9)
-      fail_at(r.node("population", "labour_weak_by_cause"), file,
-              "labour shares for cause '" + std::string(cause_names[c]) +
+      r.fail("population", "labour_weak_by_cause", "labour shares for cause '" + std::string(cause_names[c]) +
                   "' add up to more than 1; expected labour_none_by_cause + "
                   "labour_weak_by_cause <= 1 for each cause");
   p.age_shares[0] = r.shares<age_band_count>("population", "age_shares_normal");
@@ -491,11 +517,10 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   const auto villages = r.array<std::int64_t>("counties", "villages");
   const auto weights = r.array<double>("counties", "weights");
   if (names.size() > 255)
-    fail_at(r.node("counties", "names"), file, "at most 255 counties are supported");
+    r.fail("counties", "names", "at most 255 counties are supported");
   auto check_len = [&](std::string_view key, std::size_t n) {
     if (n != names.size())
-      fail_at(r.node("counties", key), file,
-              "'counties." + std::string(key) + "' has " + std::to_string(n) +
+      r.fail("counties", key, "'counties." + std::string(key) + "' has " + std::to_string(n) +
                   " entries; expected one per county in 'counties.names' (" +
                   std::to_string(names.size()) + ")");
   };
@@ -505,8 +530,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   check_len("weights", weights.size());
   for (std::size_t c = 0; c < names.size(); ++c) {
     if (poor_villages[c] > villages[c])
-      fail_at(r.node("counties", "poor_villages"), file,
-              "county '" + names[c] + "' has more poor villages (" +
+      r.fail("counties", "poor_villages", "county '" + names[c] + "' has more poor villages (" +
                   std::to_string(poor_villages[c]) + ") than villages (" +
                   std::to_string(villages[c]) + ")");
     s.counties.push_back({names[c], names_zh[c], weights[c], static_cast<int>(villages[c]),
@@ -549,8 +573,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file) {
   sh.disaster_operating_loss = r.real("shocks", "disaster_operating_loss");
   sh.disaster_housing_damage = r.real("shocks", "disaster_housing_damage");
   if (sh.illness_rate * sh.chronic_illness_multiplier > 1.0)
-    fail_at(r.node("shocks", "chronic_illness_multiplier"), file,
-            "illness_rate x chronic_illness_multiplier exceeds 1; expected a monthly "
+    r.fail("shocks", "chronic_illness_multiplier", "illness_rate x chronic_illness_multiplier exceeds 1; expected a monthly "
             "probability");
 
   auto& g = s.guarantees;
@@ -630,10 +653,14 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
   Resolver resolver;
   toml::table resolved = parse_text(defaults_toml(), std::string(defaults_name));
   merge_into(resolved, resolver.load(text, name, base_dir));
-  for (const auto& setting : settings) merge_into(resolved, parse_setting(setting));
+  for (const auto& setting : settings) {
+    const toml::table t = parse_setting(setting);
+    record_positions(t, "", "--set '" + setting + "'", resolver.positions);
+    merge_into(resolved, t);
+  }
   resolved.erase("inherits");  // resolved: nothing left to inherit
   LoadedScenario out;
-  out.scenario = build_scenario(resolved, name);
+  out.scenario = build_scenario(resolved, name, resolver.positions);
   out.sources = std::move(resolver.sources);
   std::ostringstream ss;
   ss << toml::toml_formatter(resolved);

@@ -90,7 +90,24 @@ struct Engine {
   const IncomeProcess& income;
   const std::vector<std::uint8_t>& struck;  // village disasters of this year
   std::vector<const Measure*> on;           // the enabled measures, registry order
+  std::int64_t trace_household;             // -1: none
+  std::vector<TraceRow>* trace;
+  int replicate;
+  const std::vector<std::uint8_t>& supported;
 };
+
+TraceRow trace_row(const Engine& e, const YearContext& ctx, std::size_t i, int month) {
+  TraceRow row;
+  row.replicate = e.replicate;
+  row.year = ctx.year;
+  row.month = month;
+  row.medical = ctx.st.medical[i];
+  row.status = static_cast<int>(ctx.st.status[i]);
+  row.pathway = ctx.st.pathway[i];
+  row.supported = e.supported[i];
+  row.assistance = ctx.st.assistance[i];
+  return row;
+}
 
 // Months phase of one block: yearly insurance, the measures' begin_year, twelve months.
 void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std::size_t end, Counts& counts,
@@ -172,6 +189,8 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       const float fixed = (h.base_income[2][i] + h.base_income[3][i]) * (1.0f / 12.0f) + benefit[j] + extra[j];
       year_income[j] += wage + operating + fixed;
     }
+    const bool traced = e.trace && e.trace_household >= static_cast<std::int64_t>(begin) &&
+                        e.trace_household < static_cast<std::int64_t>(end);
 
     // Events: branchy, rare, drawn only where they can happen.
     for (std::size_t j = 0; j < n; ++j) {
@@ -213,6 +232,16 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
         if (to_unit(d.v[0]) < repair_probability(s.guarantees, st.below_line[i]))
           st.housing[i] = static_cast<HousingSafety>(static_cast<int>(st.housing[i]) - 1);
       }
+    }
+    if (traced) {  // one household, one block: a single writer
+      const std::size_t i = static_cast<std::size_t>(e.trace_household), j = i - begin;
+      TraceRow row = trace_row(e, ctx, i, m + 1);
+      row.wage = wage_month[j];
+      row.measures = extra[j];
+      row.benefit = benefit[j];
+      row.income = year_income[j] - (m == 0 ? 0.0f : e.trace->back().income_so_far);
+      row.income_so_far = year_income[j];
+      e.trace->push_back(row);
     }
   }
 }
@@ -298,6 +327,13 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
     if (counts_as_poor(out.status)) {
       add(c, Metric::poor_end_people, people);
       add(c, Metric::poor_end_households, 1);
+    }
+    if (e.trace && static_cast<std::int64_t>(i) == e.trace_household) {
+      TraceRow row = trace_row(e, ctx, i, 13);
+      row.income_so_far = st.year_income[i];
+      row.income = st.year_income[i];
+      row.benefit = income_year - before_top_up[j] * h.size[i];
+      e.trace->push_back(row);
     }
   }
 }
@@ -402,7 +438,8 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     for (int y = 0; y < Y; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
       const YearContext ctx{s, pop, state, key, y, s.first_year + y, s.poverty_line(s.first_year + y), states, supported};
-      const Engine engine{s, pop, income, struck, on};
+      const Engine engine{s, pop, income, struck, on, opt.trace_household, opt.trace, opt.first_replicate + r,
+                          supported};
       const Ledger exemplar(C, M, K);
       tbb::enumerable_thread_specific<Ledger> ledgers(exemplar);
       Ledger serial(exemplar);

@@ -63,12 +63,33 @@ struct SimulationResult {
   }
 };
 
+// One household's path through a run, month by month and at each assessment (tuopin run
+// --trace, and the trace tests).
+struct TraceRow {
+  int replicate = 0;
+  int year = 0;          // calendar year
+  int month = 0;         // 1..12; 13 is the year-end assessment
+  double wage = 0;       // the month's wage income, yuan (after illness and measures' wage factors)
+  double income = 0;     // the month's income from every source, yuan (13: the year's, after top-ups)
+  double measures = 0;   // of which measures' monthly transfers (industry, posts, dividends, aid)
+  double benefit = 0;    // of which the constant 低保/五保 benefit (13: the year's top-up)
+  double income_so_far = 0;  // the year's income so far, yuan
+  double medical = 0;    // out-of-pocket medical cost of the year so far, yuan
+  int status = 0;        // RegistryStatus (13: after the assessment)
+  int pathway = 255;     // registry index of the year's pathway, 255: none
+  int supported = 0;     // 0 not supported, 1 continuing support, 2 identified this year
+  int assistance = 0;    // 低保/五保 bits
+};
+
 struct SimulationOptions {
   int replicates = 1;
   std::uint32_t seed = 0;
   int first_replicate = 0;  // replicate index of the first replicate run (key word 1)
   // Called after each replicate-year with (replicates done + fraction of the current one).
   std::function<void(double done, double total)> progress;
+  // Records household `trace_household` (when >= 0) of every replicate into `trace`.
+  std::int64_t trace_household = -1;
+  std::vector<TraceRow>* trace = nullptr;
 };
 
 SimulationResult simulate(const Scenario& scenario, const Population& population,

@@ -12,18 +12,7 @@
 
 namespace tuopin {
 
-// FNV-1a over the 8 bytes of every count, in the result's order.
-inline std::uint64_t hash_counts(const SimulationResult& r) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const std::int64_t v : r.values) {
-    auto u = static_cast<std::uint64_t>(v);
-    for (int b = 0; b < 8; ++b) {
-      h ^= (u >> (8 * b)) & 0xFF;
-      h *= 1099511628211ull;
-    }
-  }
-  return h;
-}
+inline std::uint64_t hash_counts(const SimulationResult& r) { return test::hash_values(r.values); }
 
 TEST_CASE("golden: the baseline's counts for a small population are pinned") {
   const LoadedScenario loaded = test::small_scenario("", 8000);

@@ -159,3 +159,78 @@ TEST_CASE("command-line overrides reach the resolved text") {
   CHECK(again.scenario.seed == 99u);
   CHECK(again.scenario.replicates == 3);
 }
+
+// ---- the plan's keys: [funding], [targeting], [measures.<name>] and --set ----
+
+namespace {
+std::string error_with(const std::vector<std::string>& settings, const std::string& text = "") {
+  try {
+    load_scenario_text(text, "plan.toml", ".", settings);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("measure sections are dotted tables, validated like the others") {
+  CHECK(error_of("[measures.industri]\nenabled = true\n") ==
+        "bad.toml:1:11: unknown table [measures.industri]; did you mean '[measures.industry]'?");
+  CHECK(error_of("[measures.industry]\ngrnat = 1.0\n") ==
+        "bad.toml:2:1: unknown key 'grnat' in [measures.industry]; did you mean 'grant'?");
+  CHECK(error_of("[measures.industry]\ngrant = -1.0\n") ==
+        "bad.toml:2:9: 'measures.industry.grant' is -1, outside the allowed range: expected number in [0, 1e+06]");
+  CHECK(error_of("[measures.industry]\nmode_shares = [0.5, 0.2, 0.2]\n").find("must sum to 1") != std::string::npos);
+  CHECK(error_of("[funding.central_specal]\nyuan = 1.0\n") ==
+        "bad.toml:1:10: unknown table [funding.central_specal]; did you mean '[funding.central_special]'?");
+}
+
+TEST_CASE("cross-key rules are errors with a position: sources, pathways, counties") {
+  CHECK(error_of("[measures.industry]\nenabled = true\nsource = \"central_specal\"\n") ==
+        "bad.toml:3:10: 'measures.industry.source' has 'central_specal'; expected one of \"central_special\", "
+        "\"provincial_special\", \"municipal_special\", \"county_revenue\", \"integrated_agri\", \"hardship_fund\"; "
+        "did you mean 'central_special'?");
+  // A pathway that names a measure switched off, once a pathway measure is on.
+  const std::string e = error_of("[measures.industry]\nenabled = true\n[targeting]\npathway_unwilling = \"employment\"\n"
+                                 "pathway_no_labour = \"none\"\n");
+  CHECK(e.find("bad.toml:4:21: 'targeting.pathway_unwilling' names the measure 'employment', which is switched off") == 0);
+  CHECK(error_of("[targeting]\npathway_willing = \"industri\"\n").find("did you mean 'industry'?") != std::string::npos);
+  CHECK(error_of("[measures.industry]\nenabled = true\n[targeting]\npathway_unwilling = \"none\"\npathway_no_labour = \"none\"\n"
+                 "[funding.county_revenue]\nkey_counties = [\"Yuexii\"]\n")
+            .find("'funding.county_revenue.key_counties' has 'Yuexii'; expected a county of counties.names; did you "
+                  "mean 'Yuexi'?") != std::string::npos);
+  CHECK(error_of("[measures.asset_income]\nenabled = true\npilot_only = true\npilot_counties = [\"Taihu\", \"Tiahu\"]\n")
+            .find("did you mean 'Taihu'?") != std::string::npos);
+}
+
+TEST_CASE("--set assigns any key after the file, validated like the file") {
+  const LoadedScenario s = load_scenario_text("", "plan.toml", ".",
+                                              {"funding.level=1.5", "measures.industry.enabled=true",
+                                               "targeting.mode=uniform", "targeting.pathway_no_labour=none",
+                                               "targeting.pathway_unwilling = none"});
+  CHECK(s.scenario.funding.level == doctest::Approx(1.5));
+  CHECK(s.scenario.enabled("industry"));
+  CHECK(s.scenario.targeting.mode == TargetingMode::uniform);
+  CHECK(s.resolved_toml.find("level = 1.5") != std::string::npos);
+  CHECK(error_with({"funding.levle=1.2"}) ==
+        "--set 'funding.levle=1.2':1:9: unknown key 'levle' in [funding]; did you mean 'level'?");
+  CHECK(error_with({"funding.level=-1"}) ==
+        "--set 'funding.level=-1':1:17: 'funding.level' is -1, outside the allowed range: expected number in [0, 10]");
+  CHECK(error_with({"funding.level"}).find("expected section.key=value") != std::string::npos);
+  // A later --set wins over an earlier one and over the file.
+  const LoadedScenario t = load_scenario_text("[funding]\nlevel = 0.5\n", "plan.toml", ".",
+                                              {"funding.level=0.8", "funding.level=1.2"});
+  CHECK(t.scenario.funding.level == doctest::Approx(1.2));
+}
+
+TEST_CASE("every scenario file in scenarios/ loads") {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TUOPIN_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    INFO(entry.path().string());
+    const LoadedScenario s = load_scenario_file(entry.path());
+    CHECK(!s.scenario.description.empty());
+    ++files;
+  }
+  CHECK(files >= 10);
+}

@@ -1,4 +1,7 @@
-"""Open a tuopin result file as a user would (docs/outputs.md) and check what it promises."""
+"""Open tuopin result files as a user would (docs/outputs.md) and check what they promise.
+
+Usage: check_result_file.py BASELINE.h5 [MEASURES.h5]: the baseline of tests/data/small.toml
+(every measure off) and, optionally, the same run with every measure on."""
 import sys
 
 import h5py
@@ -6,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 path = sys.argv[1]
+measures_path = sys.argv[2] if len(sys.argv) > 2 else None
 checks = 0
 
 
@@ -57,5 +61,83 @@ with h5py.File(path, "r") as f:
     check('inherits = "anqing-baseline.toml"' in text, "scenario as written")
     check("poor_people = 10000" in resolved and "inherits" not in resolved, "resolved scenario")
     check("replicates = 3" in resolved, "command-line override recorded")
+
+
+# The measures' tables (money in yuan, float64: integer fen / 100 in the model).
+MEASURES = ["safety_net", "industry", "employment", "asset_income", "education_aid", "health"]
+SOURCES = ["central_special", "provincial_special", "municipal_special", "county_revenue",
+           "integrated_agri", "hardship_fund", "entitlement"]
+
+
+def fen(values):
+    """Yuan values back to integer fen (exact for the amounts of a run)."""
+    return np.round(np.asarray(values) * 100).astype(np.int64)
+
+
+def check_measures(p, label):
+    ds = xr.open_dataset(p, engine="h5netcdf")
+    check(list(ds["measure"].values) == MEASURES, label + ": measure labels")
+    check(list(ds["measure_name_zh"].values)[:2] == ["社会保障兜底", "产业扶贫"], label + ": measure Chinese names")
+    check(ds["measure_name_zh"].dims == ("measure",), label + ": measure_name_zh along measure")
+    check(list(ds["source"].values) == SOURCES, label + ": source labels")
+    check(ds["source_name_zh"].dims == ("source",) and ds.sizes["source"] == 7, label + ": source_name_zh")
+    check(list(ds["pool"].values) == SOURCES[:6], label + ": pool labels")
+    check(ds["measure"].attrs["long_name"] == "poverty-alleviation measure", label + ": measure long_name")
+    check(ds["spending"].dims == ("replicate", "year", "county", "measure", "source"), label + ": spending dims")
+    check(ds["spending"].dtype == np.float64 and ds["spending"].attrs["units"] == "yuan", label + ": spending yuan")
+    for name in ["beneficiary_households", "beneficiary_people"]:
+        check(ds[name].dims == ("replicate", "year", "county", "measure"), label + ": " + name + " dims")
+        check(ds[name].dtype == np.int64, label + ": " + name + " int64")
+    for name in ["pool_available", "pool_spent"]:
+        check(ds[name].dims == ("replicate", "year", "county", "pool"), label + ": " + name + " dims")
+    check(bool((ds["pool_spent"] <= ds["pool_available"]).all()), label + ": pool_spent <= pool_available")
+    check(bool((ds["spending"] >= 0).all()), label + ": spending >= 0")
+    # Sums are exact in fen: the file's totals equal the sums of its parts to the fen.
+    total = ds["spending"].sum(["county", "measure", "source"])
+    check(np.array_equal(fen(total), fen(ds["city_spending_total"])), label + ": city_spending_total = sum of spending")
+    by_measure = ds["spending"].sum(["county", "source"])
+    check(ds["city_spending"].dims == ("replicate", "year", "measure"), label + ": city_spending dims")
+    check(np.array_equal(fen(by_measure), fen(ds["city_spending"])), label + ": city_spending = sum of spending")
+    # Every pool's spending is the measures' spending from that source.
+    from_pools = ds["spending"].isel(source=slice(0, 6)).sum("measure").values
+    check(np.array_equal(fen(from_pools), fen(ds["pool_spent"])), label + ": pool_spent = spending from the pool")
+    exits = ds["city_exit_people"].values
+    expected = np.where(exits > 0, ds["city_spending_total"].values / np.maximum(exits, 1), np.nan)
+    check(np.allclose(ds["cost_per_exit"].values, expected, equal_nan=True), label + ": cost_per_exit")
+    check(ds["cost_per_exit"].attrs["units"] == "yuan/person", label + ": cost_per_exit units")
+    for name in ["health_cost_yuan", "health_paid_yuan"]:
+        check(ds[name].dims == ("replicate", "year", "county"), label + ": " + name + " dims")
+        check(np.array_equal(ds[name].sum("county").values, ds["city_" + name].values), label + ": city_" + name)
+    sm = xr.open_dataset(p, engine="h5netcdf", group="summary")
+    check(sm["city_spending"].dims == ("statistic", "year", "measure"), label + ": summary city_spending dims")
+    check(sm["city_beneficiary_households"].dims == ("statistic", "year", "measure"),
+          label + ": summary city_beneficiary_households dims")
+    check(np.allclose(sm["city_spending_total"].sel(statistic="mean").values,
+                      ds["city_spending_total"].mean("replicate").values), label + ": summary spending mean")
+    check(np.allclose(sm["city_beneficiary_households"].sel(statistic="mean").values,
+                      ds["beneficiary_households"].sum("county").mean("replicate").values),
+          label + ": summary beneficiaries mean")
+    check(np.allclose(sm["cost_per_exit"].sel(statistic="mean").values,
+                      ds["cost_per_exit"].mean("replicate").values, equal_nan=True), label + ": summary cost_per_exit")
+    sm.close()
+    return ds
+
+
+ds = check_measures(path, "baseline")
+check(float(np.abs(ds["spending"]).max()) == 0, "baseline: no spending with every measure off")
+check(float(ds["city_spending_total"].max()) == 0, "baseline: no total spending")
+check(int(ds["beneficiary_households"].max()) == 0, "baseline: no beneficiaries")
+ds.close()
+
+if measures_path:
+    ds = check_measures(measures_path, "measures on")
+    industry = ds["spending"].sel(year=2016, measure="industry")
+    check(bool((industry.sum(["county", "source"]) > 0).all()), "measures on: industry spending in 2016")
+    check(bool((ds["city_spending_total"] > 0).all()), "measures on: spending every year")
+    reached = ds["beneficiary_households"].sum(["replicate", "year", "county"])
+    check(bool((reached > 0).all()), "measures on: every measure reaches someone")
+    check(bool((ds["beneficiary_people"] >= ds["beneficiary_households"]).all()), "measures on: people >= households")
+    check(float(ds["pool_available"].sum()) > 0, "measures on: pools hold money")
+    ds.close()
 
 print(f"{checks} passed, 0 failed")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Produces a small result file and opens it with Debian's h5py and xarray (h5netcdf engine).
+# Produces two small result files, the baseline (every measure off) and the same run with every
+# measure on, and opens them with Debian's h5py and xarray (h5netcdf engine).
 # Usage: check_result_file.sh TUOPIN TESTS_DIR WORK_DIR
 set -eu
 tuopin=$1
@@ -8,4 +9,9 @@ work=$3
 rm -rf "$work" && mkdir -p "$work"
 cp "$tests"/data/small.toml "$work"/
 "$tuopin" run "$work"/small.toml -o "$work"/small.h5 --replicates 3 >/dev/null
-/usr/bin/python3 "$tests"/outputs/check_result_file.py "$work"/small.h5
+measures=()
+for m in safety_net industry employment asset_income education_aid health; do
+  measures+=(--set "measures.$m.enabled=true")
+done
+"$tuopin" run "$work"/small.toml -o "$work"/small-measures.h5 --replicates 3 "${measures[@]}" >/dev/null
+/usr/bin/python3 "$tests"/outputs/check_result_file.py "$work"/small.h5 "$work"/small-measures.h5
