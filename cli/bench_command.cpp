@@ -42,15 +42,19 @@ int bench_command(const std::vector<std::string>& args) {
       "Usage: tuopin bench [options]\n\n"
       "Times the run loop (simulate: every household through every month of the default\n"
       "scenario's window, one replicate) on the default Anqing population scaled to each\n"
-      "size, and reports household-months per second, the median of the repeats. Then times\n"
-      "population synthesis (tuopin synth) at the --synth sizes.\n\nOptions");
-  std::string households = "250000,5000000", threads = "1,all", synth = "10000000";
+      "size, with no measure (the baseline) and with every measure on (the pathways), and\n"
+      "reports household-months per second, the median of the repeats, and the plan phase's\n"
+      "share of the time. Then times population synthesis (tuopin synth) at the --synth\n"
+      "sizes.\n\nOptions");
+  std::string households = "250000,5000000", threads = "1,all", synth = "10000000", measures = "none,all";
   int repeats = 5;
   visible.add_options()
       ("help,h", "show this help")
       ("households", po::value(&households)->value_name("N,N,..."), "population sizes (default 250000,5000000)")
       ("threads", po::value(&threads)->value_name("T,T,..."), "thread counts; 'all' = every core (default 1,all)")
       ("synth", po::value(&synth)->value_name("N,N,..."), "population sizes to time synthesis at (default 10000000; 0 = none)")
+      ("measures", po::value(&measures)->value_name("none,all"),
+       "'none' (the baseline), 'all' (every measure on, funding at the plan's level), or both (default)")
       ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
   const po::variables_map vm = parse_options(args, visible);
   if (vm.count("help")) {
@@ -82,32 +86,45 @@ int bench_command(const std::vector<std::string>& args) {
     }
   }
 
-  const LoadedScenario loaded = load_default_scenario();
-  const Scenario& s = loaded.scenario;
+  std::vector<std::pair<std::string, LoadedScenario>> variants;
+  for (const auto& m : split(measures)) {
+    if (m == "none") variants.emplace_back(m, load_default_scenario());
+    else if (m == "all")
+      variants.emplace_back(m, load_default_scenario({"measures.safety_net.enabled=true", "measures.industry.enabled=true",
+                                                      "measures.employment.enabled=true", "measures.asset_income.enabled=true",
+                                                      "measures.education_aid.enabled=true", "measures.health.enabled=true"}));
+    else throw InputError("--measures expects 'none', 'all' or 'none,all', got '" + m + "'");
+  }
+  if (variants.empty()) throw InputError("--measures expects 'none', 'all' or 'none,all'");
+  const Scenario& s = variants.front().second.scenario;
   std::cout << "tuopin bench: " << cpu_model() << ", " << tbb::info::default_concurrency()
             << " cores available; " << s.months() << " months, 1 replicate, median of " << repeats << "\n";
-  std::cout << std::setw(12) << "households" << std::setw(9) << "threads" << std::setw(12) << "seconds"
-            << std::setw(26) << "household-months/s" << "\n";
+  std::cout << std::setw(12) << "households" << std::setw(10) << "measures" << std::setw(9) << "threads"
+            << std::setw(12) << "seconds" << std::setw(24) << "household-months/s" << std::setw(14) << "plan share"
+            << "\n";
   for (std::size_t n : sizes) {
     const Population pop = synthesise_population(s, SynthesisOptions{n});
+    for (const auto& [label, variant] : variants)
     for (int t : thread_counts) {
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
-      std::vector<double> seconds;
+      std::vector<std::pair<double, double>> seconds;  // (total, plan)
       for (int k = 0; k < repeats; ++k) {
         SimulationOptions opt;
         opt.replicates = 1;
         opt.seed = s.seed;
         const auto start = std::chrono::steady_clock::now();
-        const SimulationResult r = simulate(s, pop, opt);
-        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        const SimulationResult r = simulate(variant.scenario, pop, opt);
+        seconds.emplace_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                             r.phase_seconds[0]);
         if (r.values.empty()) return 1;
       }
       std::sort(seconds.begin(), seconds.end());
-      const double median = seconds[seconds.size() / 2];
+      const auto [median, plan] = seconds[seconds.size() / 2];
       const double rate = static_cast<double>(pop.households.count()) * s.months() / median;
-      std::cout << std::setw(12) << pop.households.count() << std::setw(9) << t << std::setw(12) << std::fixed
-                << std::setprecision(3) << median << std::setw(26) << std::setprecision(1) << rate / 1e6 << " M"
-                << "\n";
+      std::cout << std::setw(12) << pop.households.count() << std::setw(10) << label << std::setw(9) << t
+                << std::setw(12) << std::fixed << std::setprecision(3) << median << std::setw(22)
+                << std::setprecision(1) << rate / 1e6 << " M" << std::setw(13) << std::setprecision(1)
+                << 100.0 * plan / median << "%\n";
     }
   }
   if (!synth_sizes.empty())

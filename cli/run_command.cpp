@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "result_file.h"
 #include "scenario.h"
 #include "simulation.h"
+#include "measures/measure.h"
 #include "summary.h"
 
 namespace po = boost::program_options;
@@ -140,7 +142,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   std::string output, population_path, replay;
   std::vector<std::string> settings;
   int replicates = 0, threads = 0;
-  std::int64_t seed = -1, households = 0;
+  std::int64_t seed = -1, households = 0, trace = -1;
   visible.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&output)->value_name("FILE"),
@@ -161,6 +163,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
        "--set measures.industry.enabled=true (repeatable; validated like the file)")
       ("replay", po::value(&replay)->value_name("FILE"),
        "re-run a result file's run: its resolved scenario and its population")
+      ("trace", po::value(&trace)->value_name("ID"),
+       "also write household ID's path month by month, every replicate, to FILE with\n"
+       "'.trace-ID.csv' in place of '.h5' (docs/outputs.md)")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
   std::string scenario_path;
   const po::variables_map vm = parse_options(args, visible, &scenario_path);
@@ -207,6 +212,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   const std::filesystem::path out_path(output);
   check_output_path(out_path, force);  // fail before the work, not after
+  std::filesystem::path trace_path;
+  if (vm.count("trace")) {
+    trace_path = out_path;
+    trace_path.replace_extension(".trace-" + std::to_string(trace) + ".csv");
+    check_output_path(trace_path, force);
+  }
 
   const std::string tmp = temporary_path_for(out_path).string();
   std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
@@ -217,11 +228,19 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   const auto start = std::chrono::steady_clock::now();
   std::string population_source;
   const Population population = obtain_population(s, population_path, household_count, population_source);
+  if (vm.count("trace") && (trace < 0 || static_cast<std::size_t>(trace) >= population.households.count()))
+    throw InputError("--trace expects a household id in 0 .. " + std::to_string(population.households.count() - 1) +
+                     ", got " + std::to_string(trace));
+  std::vector<TraceRow> trace_rows;
   ProgressBar bar(::isatty(STDERR_FILENO) != 0);
   SimulationOptions options;
   options.replicates = s.replicates;
   options.seed = s.seed;
   options.progress = [&](double done, double total) { bar.update(done, total); };
+  if (vm.count("trace")) {
+    options.trace_household = trace;
+    options.trace = &trace_rows;
+  }
   const SimulationResult result = simulate(s, population, options);
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -229,6 +248,23 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   print_summary(std::cout, s, result);
   write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source));
   interrupted_tmp[0] = 0;
+  if (vm.count("trace")) {
+    write_new_file(trace_path, force, [&](const std::filesystem::path& trace_tmp) {
+      std::ofstream csv(trace_tmp);
+      csv << "replicate,year,month,wage,income,measures,benefit,income_so_far,medical,status,pathway,supported,"
+             "assistance\n";
+      csv.precision(10);
+      for (const TraceRow& t : trace_rows)
+        csv << t.replicate << ',' << t.year << ',' << t.month << ',' << t.wage << ',' << t.income << ','
+            << t.measures << ',' << t.benefit << ',' << t.income_so_far << ',' << t.medical << ','
+            << registry_status_names[t.status] << ','
+            << (t.pathway < static_cast<int>(s.measures.size()) ? std::string(s.measures[t.pathway]->name()) : "none")
+            << ',' << t.supported << ',' << t.assistance << '\n';
+      csv.flush();
+      if (!csv) throw std::runtime_error("cannot write " + trace_tmp.string());
+    });
+    std::cout << "Wrote " << trace_path.string() << " (household " << trace << ", " << trace_rows.size() << " rows).\n";
+  }
   std::cout << "Wrote " << out_path.string() << " (" << population.households.count() << " households, "
             << s.replicates << " replicates, " << thread_count << " threads, " << std::fixed;
   std::cout.precision(1);

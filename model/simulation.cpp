@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 
 #include <tbb/blocked_range.h>
@@ -340,12 +341,12 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
 
 // Who the plan supports this year (targeting.h) and each identified household's pathway.
 void identify(const Scenario& s, const Population& pop, const RandomKey& key, int year_index, HouseholdState& st,
-              std::vector<std::uint8_t>& supported) {
+              std::vector<std::uint8_t>& supported, std::size_t begin, std::size_t end) {
   const Households& h = pop.households;
   const Targeting& t = s.targeting;
   const int after = t.support_after_exit_years;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, h.count(), 4096), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+  {
+    for (std::size_t i = begin; i != end; ++i) {
       const RegistryStatus status = st.status[i];
       const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
                                     static_cast<std::uint32_t>(year_index)).v[0]);
@@ -356,18 +357,15 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
       supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
       st.pathway[i] = identified ? t.pathway(h.labour[i], st.willing[i]) : no_pathway;
     }
-  });
+  }
 }
 
-// Each county's share of city-level money: its registered poor people now, or its weight.
-std::vector<double> county_factors(const Scenario& s, const Population& pop, const HouseholdState& st) {
+// Each county's share of city-level money: its registered poor people now (`people`, from the
+// population at the start or last year's count), or its weight.
+std::vector<double> county_factors(const Scenario& s, const std::vector<std::int64_t>& people) {
   const std::size_t C = s.counties.size();
   std::vector<double> share(C, 0.0);
   if (s.funding.county_split == CountySplit::poor_people) {
-    std::vector<std::int64_t> people(C, 0);
-    const Households& h = pop.households;
-    for (std::size_t i = 0; i < h.count(); ++i)
-      if (counts_as_poor(st.status[i])) people[h.county[i]] += h.size[i];
     std::int64_t total = 0;
     for (auto p : people) total += p;
     if (total > 0) {
@@ -427,6 +425,9 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     if (states[m->index()]) measure_bytes += states[m->index()]->bytes_per_household();
   }
   PoolBook pools(C);
+  std::vector<std::int64_t> poor_people_start(C, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (counts_as_poor(pop.households.status0[i])) poor_people_start[pop.households.county[i]] += pop.households.size[i];
   const bool uniform = s.targeting.mode == TargetingMode::uniform;
 
   for (int r = 0; r < R; ++r) {
@@ -444,14 +445,20 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       tbb::enumerable_thread_specific<Ledger> ledgers(exemplar);
       Ledger serial(exemplar);
 
+      using clock = std::chrono::steady_clock;
+      auto lap = [&, t0 = clock::now()](int phase) mutable {
+        const auto t1 = clock::now();
+        result.phase_seconds[phase] += std::chrono::duration<double>(t1 - t0).count();
+        t0 = t1;
+      };
       // Plan: identification, the measures' requests, the pools' allocation, the awards.
       if (!on.empty()) {
-        identify(s, pop, key, y, state, supported);
         std::vector<std::vector<Candidate>> per_block(blocks);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
           Ledger& ledger = ledgers.local();
           for (std::size_t b = range.begin(); b != range.end(); ++b) {
             const std::size_t begin = b * block_size, end = std::min(n, (b + 1) * block_size);
+            identify(s, pop, key, y, state, supported, begin, end);
             for (const Measure* m : on) {
               m->review(ctx, begin, end, ledger);
               m->candidates(ctx, begin, end, per_block[b]);
@@ -462,7 +469,10 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         });
         std::vector<Candidate> candidates;
         for (auto& v : per_block) candidates.insert(candidates.end(), v.begin(), v.end());
-        pools.open_year(s.funding, y, county_factors(s, pop, state));
+        std::vector<std::int64_t> poor_people(C, 0);
+        for (int c = 0; c < C; ++c)
+          poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
+        pools.open_year(s.funding, y, county_factors(s, poor_people));
         const std::vector<Candidate> funded = allocate(std::move(candidates), pools, s.funding, uniform,
                                                        pop.households.county);
         std::vector<std::vector<Candidate>> by_measure(M);
@@ -472,6 +482,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         }
         for (const Measure* m : on) m->award(ctx, by_measure[m->index()]);
       }
+      lap(0);
 
       // Months, in parallel blocks.
       tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
@@ -481,8 +492,10 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         for (std::size_t b = range.begin(); b != range.end(); ++b)
           run_months(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
       });
+      lap(1);
       // Settle: year-end payments from pools that depend on the year's events.
       for (const Measure* m : on) m->settle(ctx, pools, serial);
+      lap(2);
       // Assessment, in parallel blocks.
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
@@ -490,6 +503,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         for (std::size_t b = range.begin(); b != range.end(); ++b)
           run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
       });
+      lap(3);
 
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);

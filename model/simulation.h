@@ -7,6 +7,7 @@
 // repair, insurance) and then the year-end assessment. Households interact only through
 // village-level events, which are drawn before the block loop, so any split of households
 // over threads gives identical results. Counts are integers summed exactly.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,6 +42,8 @@ struct SimulationResult {
   std::vector<std::int64_t> pool_spent_fen;          // [((r*Y + y)*C + c)*P + p]
   std::vector<std::int64_t> measure_metrics;         // [((r*Y + y)*C + c)*K + k]
   std::size_t state_bytes_per_household = 0;         // engine state + every enabled measure's columns
+  // Wall time by phase over the whole run, seconds: plan, months, settle, assessment.
+  std::array<double, 4> phase_seconds{};
 
   std::size_t cell(int replicate, int year, int county) const {
     return (static_cast<std::size_t>(replicate) * years + year) * counties + county;

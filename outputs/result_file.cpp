@@ -2,7 +2,13 @@
 
 #include <hdf5_hl.h>
 
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "funding.h"
 #include "hdf5_io.h"
+#include "measures/registry.h"
 #include "metrics.h"
 #include "population_file.h"
 #include "summary.h"
@@ -17,6 +23,167 @@ std::vector<int> calendar_years(const SimulationResult& r) {
   std::vector<int> years;
   for (int y = 0; y < r.years; ++y) years.push_back(r.first_year + y);
   return years;
+}
+
+// Money is integer fen in the model and float64 yuan in the file: the nearest double to the
+// exact amount (fen up to 2^53 are exact, so 100 x the value rounds back to the fen).
+double yuan(std::int64_t fen) { return static_cast<double>(fen) / 100.0; }
+
+// Statistics across replicates of value_of(k).
+template <typename F>
+Statistics over_replicates(int replicates, F value_of) {
+  std::vector<double> v(replicates);
+  for (int k = 0; k < replicates; ++k) v[k] = value_of(k);
+  return summarise(v);
+}
+
+// The measure and fund-source labels, in the result's order (the registry's, FundSource's).
+std::vector<std::string> measure_labels_zh(const SimulationResult& r) {
+  const auto registry = measure_registry();
+  if (static_cast<int>(registry.size()) != r.measures || static_cast<int>(r.measure_names.size()) != r.measures)
+    throw std::logic_error("the result's measures are not the registry's");
+  std::vector<std::string> zh;
+  for (int m = 0; m < r.measures; ++m) {
+    if (r.measure_names[m] != registry[m].name)
+      throw std::logic_error("measure " + r.measure_names[m] + " is not the registry's " + std::string(registry[m].name));
+    zh.emplace_back(registry[m].name_zh);
+  }
+  return zh;
+}
+
+std::vector<std::string> source_labels(int count) {
+  return {fund_source_names.begin(), fund_source_names.begin() + count};
+}
+
+Handle measure_scale(hid_t where, const SimulationResult& r) {
+  return hdf5::string_scale(where, "measure", r.measure_names, "poverty-alleviation measure", "帮扶措施");
+}
+
+// Spending per exiting person of a replicate-year: NaN when nobody exited.
+double cost_per_exit(const SimulationResult& r, int k, int y) {
+  const std::int64_t exits = r.city_total(k, y, Metric::exit_people);
+  return exits > 0 ? yuan(r.city_spend(k, y)) / static_cast<double>(exits) : std::numeric_limits<double>::quiet_NaN();
+}
+constexpr std::string_view cost_per_exit_long_name =
+    "spending of the year per person exiting at its end (average, not marginal: exits without measures are counted too)";
+constexpr std::string_view cost_per_exit_long_name_zh = "每脱贫一人的年度支出(平均)";
+
+// The measures' tables: spending by source, beneficiaries, pools, the measures' own metrics and
+// city totals of spending, along the root's replicate, year and county scales.
+void write_measure_series(hid_t file, const SimulationResult& r, hid_t rep, hid_t year, hid_t county) {
+  const int R = r.replicates, Y = r.years, C = r.counties, M = r.measures, K = r.extra_metrics;
+  constexpr int S = fund_source_count, P = pool_source_count;
+  Handle measure = measure_scale(file, r);
+  hdf5::string_variable(file, "measure_name_zh", measure_labels_zh(r), measure, "measure name in Chinese",
+                        "帮扶措施名称");
+  Handle source = hdf5::string_scale(file, "source", source_labels(S), "source of funds", "资金来源");
+  hdf5::string_variable(file, "source_name_zh", {fund_source_names_zh.begin(), fund_source_names_zh.end()}, source,
+                        "source of funds in Chinese", "资金来源名称");
+  Handle pool = hdf5::string_scale(file, "pool", source_labels(P), "budget pool (source of funds)", "资金池");
+  const std::size_t cells = static_cast<std::size_t>(R) * Y * C;
+  if (r.spend_fen.size() != cells * M * S || r.beneficiary_households.size() != cells * M ||
+      r.beneficiary_people.size() != cells * M || r.pool_available_fen.size() != cells * P ||
+      r.pool_spent_fen.size() != cells * P || r.measure_metrics.size() != cells * K ||
+      r.extra_metric_info.size() != static_cast<std::size_t>(K))
+    throw std::logic_error("the result's measure tables do not match its dimensions");
+
+  // The model's tables are laid out as the file's: [cell][measure][source], [cell][measure],
+  // [cell][pool], [cell][metric].
+  std::vector<double> spending(cells * M * S);
+  for (std::size_t i = 0; i < spending.size(); ++i) spending[i] = yuan(r.spend_fen[i]);
+  hdf5::variable(file, "spending", spending.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                 {rep, year, county, measure, source}, "yuan", "spending on the measure from the source in the year",
+                 "帮扶措施资金支出(按来源)");
+  hdf5::variable(file, "beneficiary_households", r.beneficiary_households.data(), H5T_NATIVE_INT64, H5T_STD_I64LE,
+                 {rep, year, county, measure}, "households", "households reached by the measure in the year",
+                 "受益户数");
+  hdf5::variable(file, "beneficiary_people", r.beneficiary_people.data(), H5T_NATIVE_INT64, H5T_STD_I64LE,
+                 {rep, year, county, measure}, "persons", "people in households reached by the measure in the year",
+                 "受益人口");
+  std::vector<double> pools(cells * P);
+  for (std::size_t i = 0; i < pools.size(); ++i) pools[i] = yuan(r.pool_available_fen[i]);
+  hdf5::variable(file, "pool_available", pools.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, county, pool},
+                 "yuan", "money in the pool for the year (fresh money and last year's carry-over)", "资金池可用资金");
+  for (std::size_t i = 0; i < pools.size(); ++i) pools[i] = yuan(r.pool_spent_fen[i]);
+  hdf5::variable(file, "pool_spent", pools.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, county, pool},
+                 "yuan", "money spent from the pool in the year", "资金池已支出资金");
+
+  for (int m = 0; m < K; ++m) {
+    const MetricInfo& info = r.extra_metric_info[m];
+    std::vector<std::int64_t> v(cells), city(static_cast<std::size_t>(R) * Y, 0);
+    for (std::size_t i = 0; i < cells; ++i) {
+      v[i] = r.measure_metrics[i * K + m];
+      city[i / C] += v[i];
+    }
+    hdf5::variable(file, std::string(info.name), v.data(), H5T_NATIVE_INT64, H5T_STD_I64LE, {rep, year, county},
+                   info.units, info.long_name, info.long_name_zh);
+    hdf5::variable(file, "city_" + std::string(info.name), city.data(), H5T_NATIVE_INT64, H5T_STD_I64LE, {rep, year},
+                   info.units, std::string(info.long_name) + ", whole city", std::string(info.long_name_zh) + "(全市)");
+  }
+
+  std::vector<double> city(static_cast<std::size_t>(R) * Y * M), total(static_cast<std::size_t>(R) * Y),
+      per_exit(static_cast<std::size_t>(R) * Y);
+  for (int k = 0; k < R; ++k)
+    for (int y = 0; y < Y; ++y) {
+      const std::size_t ky = static_cast<std::size_t>(k) * Y + y;
+      for (int m = 0; m < M; ++m) {
+        std::int64_t fen = 0;  // exact: the sum is taken in fen
+        for (int c = 0; c < C; ++c)
+          for (int src = 0; src < S; ++src) fen += r.spend(k, y, c, m, src);
+        city[ky * M + m] = yuan(fen);
+      }
+      total[ky] = yuan(r.city_spend(k, y));
+      per_exit[ky] = cost_per_exit(r, k, y);
+    }
+  hdf5::variable(file, "city_spending", city.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, measure}, "yuan",
+                 "spending on the measure in the year, all sources, whole city", "帮扶措施资金支出(全市)");
+  hdf5::variable(file, "city_spending_total", total.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year}, "yuan",
+                 "spending on all measures in the year, all sources, whole city", "帮扶措施资金支出合计(全市)");
+  hdf5::variable(file, "cost_per_exit", per_exit.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year},
+                 "yuan/person", cost_per_exit_long_name, cost_per_exit_long_name_zh);
+}
+
+// /summary of the measures' city totals, along the group's statistic and year scales.
+void write_measure_summary(hid_t group, const SimulationResult& r, hid_t stat, hid_t year) {
+  const int R = r.replicates, Y = r.years, M = r.measures;
+  Handle measure = measure_scale(group, r);
+  std::vector<double> spending(static_cast<std::size_t>(4) * Y * M), reached(spending.size()),
+      total(static_cast<std::size_t>(4) * Y), per_exit(total.size());
+  for (int y = 0; y < Y; ++y) {
+    for (int m = 0; m < M; ++m) {
+      const Statistics st = over_replicates(R, [&](int k) {
+        std::int64_t fen = 0;
+        for (int c = 0; c < r.counties; ++c)
+          for (int src = 0; src < fund_source_count; ++src) fen += r.spend(k, y, c, m, src);
+        return yuan(fen);
+      });
+      const Statistics hh = over_replicates(
+          R, [&](int k) { return static_cast<double>(r.city_measure(r.beneficiary_households, k, y, m)); });
+      for (std::size_t q = 0; q < 4; ++q) {
+        spending[(q * Y + y) * M + m] = st[q];
+        reached[(q * Y + y) * M + m] = hh[q];
+      }
+    }
+    const Statistics st = over_replicates(R, [&](int k) { return yuan(r.city_spend(k, y)); });
+    // Cost per exit: over the replicates with exits (as xarray's mean skips NaN); NaN if none.
+    std::vector<double> defined;
+    for (int k = 0; k < R; ++k)
+      if (const double v = cost_per_exit(r, k, y); !std::isnan(v)) defined.push_back(v);
+    const Statistics pe = summarise(defined);
+    for (std::size_t q = 0; q < 4; ++q) {
+      total[q * Y + y] = st[q];
+      per_exit[q * Y + y] = defined.empty() ? std::numeric_limits<double>::quiet_NaN() : pe[q];
+    }
+  }
+  hdf5::variable(group, "city_spending", spending.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, year, measure},
+                 "yuan", "spending on the measure in the year, all sources, whole city", "帮扶措施资金支出(全市)");
+  hdf5::variable(group, "city_spending_total", total.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, year}, "yuan",
+                 "spending on all measures in the year, all sources, whole city", "帮扶措施资金支出合计(全市)");
+  hdf5::variable(group, "cost_per_exit", per_exit.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, year},
+                 "yuan/person", cost_per_exit_long_name, cost_per_exit_long_name_zh);
+  hdf5::variable(group, "city_beneficiary_households", reached.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                 {stat, year, measure}, "households", "households reached by the measure in the year, whole city",
+                 "受益户数(全市)");
 }
 
 void write_series(hid_t file, const Scenario& s, const SimulationResult& r, const std::vector<std::string>& names,
@@ -47,6 +214,7 @@ void write_series(hid_t file, const Scenario& s, const SimulationResult& r, cons
     for (int y = 0; y < Y; ++y) inc[static_cast<std::size_t>(k) * Y + y] = incidence(s, r, k, y);
   hdf5::variable(file, "incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year}, "1",
                  "poor people at the end of the year / rural population", "贫困发生率");
+  write_measure_series(file, r, rep, year, county);
 }
 
 void write_summary(hid_t file, const Scenario& s, const SimulationResult& r, const std::vector<std::string>& names) {
@@ -57,11 +225,7 @@ void write_summary(hid_t file, const Scenario& s, const SimulationResult& r, con
                                    "statistic across replicates (mean; 5%, 50%, 95% quantiles, type 7)", "跨重复模拟的统计量");
   Handle year = hdf5::integer_scale(group, "year", calendar_years(r), "calendar year (assessed at its end)", "年份", "year");
   Handle county = hdf5::string_scale(group, "county", names, "county or district", "县(市、区)");
-  auto over_replicates = [&](auto value_of) {
-    std::vector<double> v(R);
-    for (int k = 0; k < R; ++k) v[k] = value_of(k);
-    return summarise(v);
-  };
+  auto over_replicates = [&](auto value_of) { return tuopin::over_replicates(R, value_of); };
   for (int m = 0; m < metric_count; ++m) {
     const auto& info = metric_info[m];
     const auto metric = static_cast<Metric>(m);
@@ -87,6 +251,7 @@ void write_summary(hid_t file, const Scenario& s, const SimulationResult& r, con
   }
   hdf5::variable(group, "incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, year}, "1",
                  "poor people at the end of the year / rural population", "贫困发生率");
+  write_measure_summary(group, r, stat, year);
 }
 
 }  // namespace
