@@ -1,6 +1,8 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -54,44 +56,100 @@ double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform) {
   return 0.0;
 }
 
-std::vector<Candidate> allocate(std::vector<Candidate> candidates, PoolBook& pools,
+namespace {
+
+// A candidate's place in its pool's order, as two integers compared lexicographically:
+// `order` is the priority mapped to an unsigned integer that sorts descending priorities first
+// (IEEE-754 bits made monotone), `tie` the tie-break draw and the household id; `at` (the
+// candidate's position in the block-ordered input, where a household's requests follow the
+// registry's order) separates a household's requests to two measures of one pool with equal
+// draws, so the order is strict and total.
+struct Key {
+  std::uint64_t order;
+  std::uint64_t tie;
+  const Candidate* candidate;
+  std::uint64_t at;
+};
+
+std::uint64_t descending(double priority) {
+  std::uint64_t bits;
+  static_assert(sizeof bits == sizeof priority);
+  std::memcpy(&bits, &priority, sizeof bits);
+  // Monotone map of doubles to unsigned integers (negatives reversed), then inverted so that a
+  // larger priority gives a smaller key.
+  const std::uint64_t monotone = (bits >> 63) ? ~bits : bits | (1ull << 63);
+  return ~monotone;
+}
+
+}  // namespace
+
+std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
                                 const std::vector<std::uint8_t>& county) {
   const int C = pools.counties();
-  std::vector<std::vector<Candidate>> by_pool(static_cast<std::size_t>(C) * pool_source_count);
-  for (Candidate& c : candidates) {
-    c.priority = candidate_priority(c, funding.priority, uniform);
-    by_pool[static_cast<std::size_t>(county[c.household]) * pool_source_count +
-            static_cast<std::size_t>(c.source)]
-        .push_back(c);
-  }
-  std::vector<std::vector<Candidate>> funded(by_pool.size());
-  tbb::parallel_for(std::size_t{0}, by_pool.size(), [&](std::size_t p) {
-    auto& list = by_pool[p];
-    if (list.empty()) return;
-    std::sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.priority != b.priority) return a.priority > b.priority;
-      if (a.tiebreak != b.tiebreak) return a.tiebreak < b.tiebreak;
-      if (a.household != b.household) return a.household < b.household;
-      return a.measure < b.measure;
-    });
+  const std::size_t P = static_cast<std::size_t>(C) * pool_source_count;
+  auto pool_of = [&](const Candidate& c) {
+    return static_cast<std::size_t>(county[c.household]) * pool_source_count + static_cast<std::size_t>(c.source);
+  };
+  std::vector<std::size_t> sizes(P, 0);
+  for (const auto& list : lists)
+    for (const Candidate& c : list) ++sizes[pool_of(c)];
+  std::vector<std::vector<Key>> by_pool(P);
+  for (std::size_t p = 0; p < P; ++p) by_pool[p].reserve(sizes[p]);
+  std::uint64_t at = 0;
+  for (const auto& list : lists)
+    for (const Candidate& c : list)
+      by_pool[pool_of(c)].push_back({descending(candidate_priority(c, funding.priority, uniform)),
+                                     (static_cast<std::uint64_t>(c.tiebreak) << 32) | c.household, &c, at++});
+  std::vector<std::vector<Candidate>> funded(P);
+  tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
+    auto& keys = by_pool[p];
+    if (keys.empty()) return;
+    const auto before = [](const Key& a, const Key& b) {
+      if (a.order != b.order) return a.order < b.order;
+      if (a.tie != b.tie) return a.tie < b.tie;
+      return a.at < b.at;
+    };
     const int c = static_cast<int>(p / pool_source_count);
     const auto src = static_cast<FundSource>(p % pool_source_count);
+    std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
+    for (const Key& k : keys) cheapest = std::min(cheapest, k.candidate->cost_fen);
     std::map<std::pair<std::uint8_t, std::uint32_t>, int> used;  // per pool, not per household
-    for (const Candidate& cand : list) {
-      if (cand.limit > 0) {
-        int& n = used[{cand.measure, cand.limit_key}];
-        if (n >= cand.limit) continue;
-        if (pools.try_spend(c, src, cand.cost_fen)) {
-          ++n;
+    // The pool's order is walked in sorted chunks: each chunk is the next best `chunk` keys
+    // (nth_element), sorted, so the walk sees exactly the fully sorted order, but a pool that
+    // runs dry sorts only what it could fund. A chunk is sized by what the money left could buy.
+    std::size_t done = 0;
+    bool open = true;
+    while (open && done < keys.size()) {
+      const std::int64_t left = pools.remaining(c, src);
+      if (cheapest > 0 && left < cheapest) break;  // nothing more can be paid
+      std::size_t chunk = keys.size() - done;
+      if (cheapest > 0)
+        chunk = std::min<std::size_t>(chunk, std::max<std::size_t>(4096, static_cast<std::size_t>(left / cheapest) + 1024));
+      const auto first = keys.begin() + static_cast<std::ptrdiff_t>(done);
+      const auto last = first + static_cast<std::ptrdiff_t>(chunk);
+      if (last != keys.end()) std::nth_element(first, last, keys.end(), before);
+      std::sort(first, last, before);
+      for (auto it = first; it != last; ++it) {
+        const Candidate& cand = *it->candidate;
+        if (cand.limit > 0) {
+          int& n = used[{cand.measure, cand.limit_key}];
+          if (n >= cand.limit) continue;
+          if (pools.try_spend(c, src, cand.cost_fen)) {
+            ++n;
+            funded[p].push_back(cand);
+            continue;
+          }
+        } else if (pools.try_spend(c, src, cand.cost_fen)) {
           funded[p].push_back(cand);
           continue;
         }
-      } else if (pools.try_spend(c, src, cand.cost_fen)) {
-        funded[p].push_back(cand);
-        continue;
+        if (!funding.skip_unaffordable) {
+          open = false;
+          break;
+        }
       }
-      if (!funding.skip_unaffordable) break;
+      done += chunk;
     }
   });
   std::vector<Candidate> out;

@@ -32,7 +32,6 @@ struct Candidate {
   std::int64_t cost_fen = 0;
   float gap = 0;                   // line - assessed per-capita income, yuan/person/year
   float gain = 0;                  // expected yearly income gain per member, yuan/person/year
-  double priority = 0;             // set by allocate()
 };
 
 class PoolBook {
@@ -60,10 +59,17 @@ class PoolBook {
 
 double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform);
 
-// Funds `candidates` from `pools`; returns the funded ones grouped by pool (county-major,
-// then source) and in funding order within a pool. `county` maps household -> county.
-std::vector<Candidate> allocate(std::vector<Candidate> candidates, PoolBook& pools,
+// Funds the candidates from `pools`; returns the funded ones grouped by pool (county-major,
+// then source) and in funding order within a pool. `county` maps household -> county. The
+// candidates come in lists (one per block of households, in block order) and are not copied:
+// each pool sorts compact keys (priority, tie-break, household, position) pointing into them.
+std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
                                 const std::vector<std::uint8_t>& county);
+inline std::vector<Candidate> allocate(std::vector<Candidate> candidates, PoolBook& pools, const Funding& funding,
+                                       bool uniform, const std::vector<std::uint8_t>& county) {
+  const std::vector<Candidate> lists[1] = {std::move(candidates)};
+  return allocate(std::span<const std::vector<Candidate>>(lists), pools, funding, uniform, county);
+}
 
 }  // namespace tuopin

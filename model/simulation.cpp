@@ -467,14 +467,12 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
               k.tiebreak = draw(key, k.household, Stream::allocation, static_cast<std::uint32_t>(y), k.measure).v[0];
           }
         });
-        std::vector<Candidate> candidates;
-        for (auto& v : per_block) candidates.insert(candidates.end(), v.begin(), v.end());
         std::vector<std::int64_t> poor_people(C, 0);
         for (int c = 0; c < C; ++c)
           poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
         pools.open_year(s.funding, y, county_factors(s, poor_people));
-        const std::vector<Candidate> funded = allocate(std::move(candidates), pools, s.funding, uniform,
-                                                       pop.households.county);
+        const std::vector<Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
+                                                       s.funding, uniform, pop.households.county);
         std::vector<std::vector<Candidate>> by_measure(M);
         for (const Candidate& k : funded) {
           serial.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);

@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include "../households.h"
 #include "../plan.h"
 #include "../population_synthesis.h"
@@ -85,38 +88,50 @@ class Health final : public Measure {
     if (c.year < first_year_) return;
     const Households& h = c.pop.households;
     const std::size_t n = h.count();
-    std::vector<Candidate> cands;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (c.supported[i] == not_supported) continue;
-      float& oop = c.st.medical[i];
-      if (oop > cap_) {
-        ledger.spend(h.county[i], index(), FundSource::entitlement, fen(oop - cap_));
-        oop = static_cast<float>(cap_);
+    // The cap and the hardship requests, in parallel blocks (block-ordered requests; integer
+    // spending summed exactly).
+    constexpr std::size_t block = 4096;
+    const std::size_t blocks = (n + block - 1) / block;
+    std::vector<std::vector<Candidate>> requests(blocks);
+    tbb::enumerable_thread_specific<Ledger> local(ledger.empty_like());
+    tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+      Ledger& l = local.local();
+      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+        if (c.supported[i] == not_supported) continue;
+        float& oop = c.st.medical[i];
+        if (oop > cap_) {
+          l.spend(h.county[i], index(), FundSource::entitlement, fen(oop - cap_));
+          oop = static_cast<float>(cap_);
+        }
+        const double income = std::max(0.0f, c.st.year_income[i]);
+        if (oop > 0 && oop > catastrophic_ * income && hardship_ > 0) {
+          Candidate k;
+          k.household = static_cast<std::uint32_t>(i);
+          k.measure = static_cast<std::uint8_t>(index());
+          k.source = FundSource::hardship_fund;
+          k.cost_fen = fen(hardship_ * oop);
+          k.gap = k.gain = oop / h.size[i];
+          k.tiebreak = draw(c.key, k.household, Stream::allocation, static_cast<std::uint32_t>(c.year_index), 100).v[0];
+          requests[b].push_back(k);
+        }
       }
-      const double income = std::max(0.0f, c.st.year_income[i]);
-      if (oop > 0 && oop > catastrophic_ * income && hardship_ > 0) {
-        Candidate k;
-        k.household = static_cast<std::uint32_t>(i);
-        k.measure = static_cast<std::uint8_t>(index());
-        k.source = FundSource::hardship_fund;
-        k.cost_fen = fen(hardship_ * oop);
-        k.gap = k.gain = oop / h.size[i];
-        k.tiebreak = draw(c.key, k.household, Stream::allocation, static_cast<std::uint32_t>(c.year_index), 100).v[0];
-        cands.push_back(k);
-      }
-    }
+    });
     Funding by_need;  // the largest cost per member first, whatever the scenario's rule
     by_need.priority = PriorityRule::gap;
     by_need.skip_unaffordable = true;
-    for (const Candidate& k : allocate(std::move(cands), pools, by_need, false, h.county)) {
+    for (const Candidate& k : allocate(std::span<const std::vector<Candidate>>(requests), pools, by_need, false, h.county)) {
       c.st.medical[k.household] -= static_cast<float>(k.cost_fen / 100.0);
       ledger.spend(h.county[k.household], index(), FundSource::hardship_fund, k.cost_fen);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (c.supported[i] == not_supported) continue;
-      ledger.add(h.county[i], metric_offset(), std::llround(c.st.medical_gross[i]));
-      ledger.add(h.county[i], metric_offset() + 1, std::llround(std::max(0.0f, c.st.medical[i])));
-    }
+    tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+      Ledger& l = local.local();
+      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+        if (c.supported[i] == not_supported) continue;
+        l.add(h.county[i], metric_offset(), std::llround(c.st.medical_gross[i]));
+        l.add(h.county[i], metric_offset() + 1, std::llround(std::max(0.0f, c.st.medical[i])));
+      }
+    });
+    for (const Ledger& l : local) ledger.merge(l);
   }
 
  private:

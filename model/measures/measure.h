@@ -18,6 +18,7 @@
 //                             that depend on the year's events (the hardship fund);
 //   assessment  before_assessment()  per block, just before the registry's test: top-ups to
 //                             a standard (低保 补差, 两线合一).
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -64,6 +65,15 @@ class Ledger {
     v_[base(county) + measures_ * fund_source_count + 2 * measures_ + extra_metric] += value;
   }
   std::span<const std::int64_t> values() const { return v_; }
+  // A ledger of the same shape holding zeros.
+  Ledger empty_like() const {
+    Ledger l(*this);
+    std::fill(l.v_.begin(), l.v_.end(), 0);
+    return l;
+  }
+  void merge(const Ledger& other) {
+    for (std::size_t k = 0; k < v_.size(); ++k) v_[k] += other.v_[k];
+  }
   std::size_t stride() const { return stride_; }
 
  private:
