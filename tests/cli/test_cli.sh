@@ -149,5 +149,29 @@ expect_rc "--households 0" 2 "$tuopin" synth --households 0
 expect_rc "run --households" 0 "$tuopin" run small.toml --households 3000 -o scaled.h5 --replicates 1
 expect_in "scaled run size" out.txt "(3000 households"
 
+# Measures: every scenario file of scenarios/ runs (a small population, two replicates).
+scenarios="$data/../../scenarios"
+for f in "$scenarios"/*.toml; do
+  name=$(basename "$f" .toml)
+  expect_rc "scenario $name runs" 0 "$tuopin" run "$f" --households 3000 --replicates 2 -o "scenario-$name.h5"
+done
+expect_in "a measure scenario prints its spending" <("$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 1 -o pw.h5) "spending per exit"
+expect_rc "pathways with a --set" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 1 -o pw-set.h5 --set funding.level=0.8 --set targeting.mode=uniform
+h5dump -d /meta/scenario_resolved pw-set.h5 > resolved.txt 2>&1
+expect_in "--set is in the resolved scenario" resolved.txt "mode = 'uniform'"
+expect_rc "--set with a misspelt key" 2 "$tuopin" run --set funding.levle=1.2 -o x.h5
+expect_in "--set error names the key" err.txt "--set 'funding.levle=1.2':1:9: unknown key 'levle' in [funding]; did you mean 'level'?"
+expect_rc "--set out of range" 2 "$tuopin" run --set measures.industry.grant=-5 -o x.h5
+expect_in "--set range message" err.txt "'measures.industry.grant' is -5, outside the allowed range"
+expect_rc "pathway naming a measure that is off" 2 "$tuopin" run --set measures.industry.enabled=true -o x.h5
+expect_in "pathway error" err.txt "names the measure 'asset_income', which is switched off"
+[ -e x.h5 ] && fail "bad --set left a result" || pass "bad --set wrote no result"
+no_leftovers "bad --set"
+expect_rc "--trace" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 2 -o traced.h5 --trace 7
+[ "$(wc -l < traced.trace-7.csv)" -eq $((1 + 2 * 3 * 13)) ] && pass "trace has 13 rows a year per replicate" || fail "trace rows: $(wc -l < traced.trace-7.csv)"
+expect_in "trace header" traced.trace-7.csv "replicate,year,month,wage,income,measures,benefit"
+expect_rc "--trace out of range" 2 "$tuopin" run --households 3000 --trace 3000 -o y.h5
+expect_in "trace range message" err.txt "--trace expects a household id in 0 .. 2999"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
