@@ -38,7 +38,7 @@ const std::array specs = std::to_array<ParameterSpec>({
      "\"weights\" (counties.weights)."},
 
     {"funding.central_special", "yuan", T::real, "yuan/year", 0, 1e12, "330000000.0",
-     "assumed: Anhui got 10.2亿 of central special funds in 2013 (calibration: funds_total); "
+     "assumed: Anhui got 10.2亿 of central special funds in 2013 (measures: funds_total); "
      "Anqing holds about 16% of Anhui's registry; central funds roughly doubled by 2016 "
      "(calibration: central_poverty_fund, +200亿 a year): 10.2亿 x 0.163 x 2 ≈ 3.3亿",
      "Central special poverty funds reaching the city in the first year of the window."},
@@ -89,10 +89,10 @@ const std::array specs = std::to_array<ParameterSpec>({
     {"funding.county_revenue", "growth", T::real, "1/year", -1, 10, "0.08", "assumed",
      "Yearly growth of local fiscal revenue; the increment of year t is revenue_(t-1) x growth."},
     {"funding.county_revenue", "key_county_share", T::real, "share", 0, 1, "0.2",
-     "calibration: funds_rule_revenue_increment (皖政办〔2016〕8号: at least 20%)",
+     "measures: funds_rule_revenue_increment (皖政办〔2016〕8号: at least 20%)",
      "Share of the revenue increment a key poverty county adds to its special funds."},
     {"funding.county_revenue", "other_county_share", T::real, "share", 0, 1, "0.1",
-     "calibration: funds_rule_revenue_increment (other counties with tasks: at least 10%)",
+     "measures: funds_rule_revenue_increment (other counties with tasks: at least 10%)",
      "Share of the revenue increment the other counties add."},
     {"funding.county_revenue", "key_counties", T::string_array, "-", 0, 0,
      R"(["Yuexi", "Qianshan", "Taihu", "Susong", "Wangjiang"])",

@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 
 #include <toml++/toml.h>
@@ -233,4 +236,35 @@ TEST_CASE("every scenario file in scenarios/ loads") {
     ++files;
   }
   CHECK(files >= 10);
+}
+
+TEST_CASE("every source that names a data row names one that exists") {
+  // "calibration: KEY" and "measures: KEY" in a parameter's source must be rows of
+  // ../shared/data/calibration.csv and measures.csv (beside the checkout, as in CI).
+  const std::filesystem::path data = std::filesystem::path(TUOPIN_SOURCE_DIR) / ".." / "shared" / "data";
+  REQUIRE_MESSAGE(std::filesystem::exists(data / "measures.csv"), "the shared data is beside the checkout");
+  auto keys_of_file = [](const std::filesystem::path& p) {
+    std::set<std::string> keys;
+    std::ifstream in(p);
+    for (std::string line; std::getline(in, line);) keys.insert(line.substr(0, line.find(',')));
+    return keys;
+  };
+  const std::map<std::string, std::set<std::string>> files = {
+      {"calibration", keys_of_file(data / "calibration.csv")}, {"measures", keys_of_file(data / "measures.csv")}};
+  int cited = 0;
+  for (const auto& spec : parameter_specs()) {
+    const std::string source(spec.source);
+    for (const auto& [file, keys] : files) {
+      const std::string tag = file + ": ";
+      for (std::size_t at = source.find(tag); at != std::string::npos; at = source.find(tag, at + 1)) {
+        std::size_t end = at + tag.size();
+        while (end < source.size() && (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_')) ++end;
+        const std::string key = source.substr(at + tag.size(), end - at - tag.size());
+        INFO(spec.path() << " cites " << file << ": " << key);
+        CHECK(keys.count(key) == 1);
+        ++cited;
+      }
+    }
+  }
+  CHECK(cited > 30);
 }
