@@ -46,9 +46,13 @@ enum class Stream : std::uint32_t {
   industry_price = 16,  // market price of a village's product (entity = village)
   employment = 17,      // training success (u0), placement (u1), job loss (u2)
   cooperative = 18,     // failure of a village cooperative holding asset-income shares (entity = village)
-  education_aid = 19,   // vocational (雨露计划) aid for a household with a trainee
+  education_aid = 19,   // take-up of education aid
   health = 20,          // reserved for the health measures
+  asset_income = 21,    // take-up of asset-income shares
 };
+// Draw index of a measure's take-up decision within its stream's (household, year) counter,
+// apart from the indices its other decisions use.
+inline constexpr std::uint32_t take_up_draw = 7;
 
 using Philox = r123::Philox4x32;
 

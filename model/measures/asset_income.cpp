@@ -29,6 +29,9 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "source", T::string, "-", 0, 0, R"("municipal_special")",
      "seed proposal: 整合各类涉农和扶贫资金 … 形成资产量化折股给贫困户 (any pool may be named)",
      "Pool that buys the shares (a source of [funding])."},
+    {section, "take_up", T::real, "probability", 0, 1, "1.0",
+     "assumed: shares are bought for the household; it has little reason to refuse",
+     "Probability that an offered household accepts shares in a year (one draw a year)."},
     {section, "share_capital", T::real, "yuan/household", 0, 1e7, "4000.0",
      "measures: asset_dividend_per_household (Fuyang-Yingzhou 2018: a 4,000-yuan share each)",
      "Shares bought for a household (one-off cost)."},
@@ -63,6 +66,7 @@ class AssetIncome final : public Measure {
   AssetIncome(ParameterReader& r, const Scenario& s, int index)
       : Measure("asset_income", index, r.boolean(section, "enabled")) {
     source_ = read_pool_source(r, section);
+    take_up_ = r.real(section, "take_up");
     capital_ = r.real(section, "share_capital");
     return_ = r.real(section, "return_rate");
     land_share_ = r.real(section, "land_share");
@@ -98,6 +102,7 @@ class AssetIncome final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] != targeted || c.st.pathway[i] != index() || st.shares[i] || !in_pilot_[h.county[i]]) continue;
+      if (!takes_up(c.key, i, Stream::asset_income, c.year_index, take_up_)) continue;
       Candidate k;
       k.household = static_cast<std::uint32_t>(i);
       k.measure = static_cast<std::uint8_t>(index());
@@ -135,6 +140,7 @@ class AssetIncome final : public Measure {
 
  private:
   FundSource source_;
+  double take_up_ = 1.0;
   double capital_, return_, land_share_, land_rent_, failure_;
   std::vector<std::uint8_t> in_pilot_;
 };

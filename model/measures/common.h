@@ -22,6 +22,14 @@ inline FundSource read_pool_source(ParameterReader& r, std::string_view section)
   return static_cast<FundSource>(r.choice(section, "source", names));
 }
 
+// Whether household i takes up a measure offered this year (one draw of the measure's stream,
+// draw index take_up_draw; none when take_up is 1).
+inline bool takes_up(const RandomKey& key, std::size_t i, Stream stream, int year_index, double take_up) {
+  if (take_up >= 1.0) return true;
+  return to_unit(draw(key, static_cast<std::uint32_t>(i), stream, static_cast<std::uint32_t>(year_index), take_up_draw).v[0]) <
+         take_up;
+}
+
 inline std::int64_t fen(double yuan) { return std::llround(yuan * 100.0); }
 
 // Mean-one log-normal factor from a uniform pair.

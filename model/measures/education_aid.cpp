@@ -27,6 +27,8 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "enabled", T::boolean, "-", 0, 0, "false", "not a model parameter", "Switch the measure on."},
     {section, "source", T::string, "-", 0, 0, R"("provincial_special")", "assumed",
      "Pool that pays the aid (a source of [funding])."},
+    {section, "take_up", T::real, "probability", 0, 1, "1.0",
+     "assumed: aid is paid through the schools", "Probability that an eligible household is aided in a year."},
     {section, "aid_per_student", T::real, "yuan/student/year", 0, 1e6, "1134.0",
      "measures: education_aid_per_student_time (Anhui 2017, 11.35亿 / 100.1万 student-times; "
      "one payment a year assumed)", "济困助学金 per school-age (6-15) member a year."},
@@ -48,6 +50,7 @@ class EducationAid final : public Measure {
  public:
   EducationAid(ParameterReader& r, int index) : Measure("education_aid", index, r.boolean(section, "enabled")) {
     source_ = read_pool_source(r, section);
+    take_up_ = r.real(section, "take_up");
     per_student_ = r.real(section, "aid_per_student");
     vocational_ = r.real(section, "vocational_aid");
     dropout_factor_ = r.real(section, "dropout_factor");
@@ -70,6 +73,7 @@ class EducationAid final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] == not_supported) continue;  // aid continues for exited households within the support years
+      if (!takes_up(c.key, i, Stream::education_aid, c.year_index, take_up_)) continue;
       const double a = amount(h, i);
       if (a <= 0) continue;
       Candidate k;
@@ -103,6 +107,7 @@ class EducationAid final : public Measure {
 
  private:
   FundSource source_;
+  double take_up_ = 1.0;
   double per_student_, vocational_, dropout_factor_;
 };
 

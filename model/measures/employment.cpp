@@ -30,6 +30,9 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "enabled", T::boolean, "-", 0, 0, "false", "not a model parameter", "Switch the measure on."},
     {section, "source", T::string, "-", 0, 0, R"("provincial_special")", "assumed",
      "Pool that pays training and public-welfare posts (a source of [funding])."},
+    {section, "take_up", T::real, "probability", 0, 1, "0.8",
+     "assumed: some households unwilling to run an industry will not train or work a post either",
+     "Probability that an offered household takes training or a post in a year (one draw a year)."},
     {section, "training_cost", T::real, "yuan/person", 0, 1e6, "1535.0",
      "measures: education_yulu_per_person_time (Anhui 2017, one 雨露计划 payment) as the cost "
      "of a course", "Cost of one training course (one-off)."},
@@ -72,6 +75,7 @@ class Employment final : public Measure {
  public:
   Employment(ParameterReader& r, int index) : Measure("employment", index, r.boolean(section, "enabled")) {
     source_ = read_pool_source(r, section);
+    take_up_ = r.real(section, "take_up");
     training_cost_ = r.real(section, "training_cost");
     success_ = r.real(section, "training_success");
     wage_gain_ = r.real(section, "wage_gain");
@@ -98,6 +102,7 @@ class Employment final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] != targeted || c.st.pathway[i] != index()) continue;
+      if (!takes_up(c.key, i, Stream::employment, c.year_index, take_up_)) continue;
       Candidate k;
       k.household = static_cast<std::uint32_t>(i);
       k.measure = static_cast<std::uint8_t>(index());
@@ -160,6 +165,7 @@ class Employment final : public Measure {
 
  private:
   FundSource source_;
+  double take_up_ = 1.0;
   double training_cost_, success_, wage_gain_, workshop_share_, workshop_wage_, job_loss_, post_wage_;
   int workshop_months_, posts_;
 };

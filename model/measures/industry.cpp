@@ -34,6 +34,9 @@ const std::array specs = std::to_array<ParameterSpec>({
     {section, "source", T::string, "-", 0, 0, R"("central_special")",
      "assumed: industry support is the main use of special funds",
      "Pool that pays the grants (a source of [funding])."},
+    {section, "take_up", T::real, "probability", 0, 1, "1.0",
+     "assumed: willingness (targeting) already decides who is offered a project",
+     "Probability that an offered household takes the grant in a year (one draw a year)."},
     {section, "grant", T::real, "yuan/household", 0, 1e6, "2647.0",
      "measures: industry_grant_per_household (Lu'an-Yu'an 2014-2017)",
      "Grant per household project (one-off, in the year of funding)."},
@@ -86,6 +89,7 @@ class Industry final : public Measure {
  public:
   Industry(ParameterReader& r, int index) : Measure("industry", index, r.boolean(section, "enabled")) {
     source_ = read_pool_source(r, section);
+    take_up_ = r.real(section, "take_up");
     grant_ = r.real(section, "grant");
     gain_ = r.real(section, "gain_per_person");
     const auto shares = r.reals(section, "mode_shares");
@@ -120,6 +124,7 @@ class Industry final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] != targeted || c.st.pathway[i] != index() || st.start[i] >= 0) continue;
+      if (!takes_up(c.key, i, Stream::industry, c.year_index, take_up_)) continue;
       Candidate k;
       k.household = static_cast<std::uint32_t>(i);
       k.measure = static_cast<std::uint8_t>(index());
@@ -166,6 +171,7 @@ class Industry final : public Measure {
 
  private:
   FundSource source_;
+  double take_up_ = 1.0;
   double grant_, gain_, price_sd_, success_, first_share_, retained_, unwilling_;
   std::array<double, 3> mode_cum_{}, mode_return_{}, mode_risk_{}, labour_factor_{};
 };
