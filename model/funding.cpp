@@ -13,7 +13,7 @@ using T = ParamType;
 // registered_poor_people (Anqing 2014, 791,300) / 484万 (Anhui registry, measures.csv note of
 // health_admissions_per_registered_person) = 0.163.
 const std::array specs = std::to_array<ParameterSpec>({
-    {"funding", "level", T::real, "factor", 0, 10, "1.0",
+    {"funding", "level", T::real, "factor", 0, 100, "1.0",
      "assumed: 1 is the plan's funding as the source tables below set it; the planners' "
      "questions are 0.8, 1.2 and 1.5",
      "Multiplier of every pool (all sources at once)."},

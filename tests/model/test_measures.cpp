@@ -304,7 +304,7 @@ const std::string deterministic =
     "[income]\npersistent_sd = 0.0\nwage_transitory_sd = 0.0\noperating_transitory_sd = 0.0\n"
     "[targeting]\nexclusion_error = 0.0\ninclusion_error = 0.0\nwillingness_base = 1.0\n"
     "low_motivation_factor = 0.0\nweak_labour_factor = 0.0\n"
-    "[funding]\nlevel = 10.0\n"
+    "[funding]\nlevel = 100.0\n"
     "[measures.industry]\nmode_shares = [1.0, 0.0, 0.0]\nprice_risk_sd = 0.0\nsuccess_rate = 1.0\n"
     "expert_uplift = 0.0\n[measures.employment]\ntake_up = 1.0\ntraining_success = 1.0\nworkshop_share = 1.0\njob_loss_rate = 0.0\n"
     "[measures.asset_income]\nfailure_rate = 0.0\n";

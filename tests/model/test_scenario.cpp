@@ -218,7 +218,7 @@ TEST_CASE("--set assigns any key after the file, validated like the file") {
   CHECK(error_with({"funding.levle=1.2"}) ==
         "--set 'funding.levle=1.2':1:9: unknown key 'levle' in [funding]; did you mean 'level'?");
   CHECK(error_with({"funding.level=-1"}) ==
-        "--set 'funding.level=-1':1:17: 'funding.level' is -1, outside the allowed range: expected number in [0, 10]");
+        "--set 'funding.level=-1':1:17: 'funding.level' is -1, outside the allowed range: expected number in [0, 100]");
   CHECK(error_with({"funding.level"}).find("expected section.key=value") != std::string::npos);
   // A later --set wins over an earlier one and over the file.
   const LoadedScenario t = load_scenario_text("[funding]\nlevel = 0.5\n", "plan.toml", ".",
