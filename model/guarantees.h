@@ -1,7 +1,8 @@
 #pragma once
 // 两不愁三保障: the four guarantees a household must have, besides income above the line, to
 // exit. Each is a state of the household evaluated at the year-end assessment:
-//   food and clothing  (不愁吃穿): income less out-of-pocket medical cost per member is at least
+//   food and clothing  (不愁吃穿): income less out-of-pocket medical cost (and a relocated
+//                       household's extra living cost) per member is at least
 //                       food_clothing_line_share x line, or the household gets 低保 / 五保;
 //   compulsory education (义务教育): no school-age child out of school (drop-out state);
 //   basic medical care (基本医疗): insured this year and out-of-pocket cost within
@@ -18,6 +19,7 @@ namespace tuopin {
 struct GuaranteeInputs {
   double income = 0;        // yuan in the year (household)
   double medical_cost = 0;  // out-of-pocket yuan in the year
+  double living_cost = 0;   // extra living cost of the year (a household moved to a town), yuan
   std::uint8_t size = 1;
   std::uint8_t flags = 0;   // household_flag bits
   bool dropout = false;
@@ -29,7 +31,7 @@ inline std::uint8_t assess_guarantees(const Scenario::Guarantees& g, double line
                                       const GuaranteeInputs& in) {
   std::uint8_t met = 0;
   const bool assisted = in.flags & (household_flag::dibao | household_flag::wubao);
-  if (assisted || (in.income - in.medical_cost) >= g.food_clothing_line_share * line * in.size)
+  if (assisted || (in.income - in.medical_cost - in.living_cost) >= g.food_clothing_line_share * line * in.size)
     met |= guarantee::food_clothing;
   if (!in.dropout) met |= guarantee::education;
   if (in.insured && in.medical_cost <= g.catastrophic_share * in.income) met |= guarantee::medical;

@@ -33,7 +33,7 @@ std::size_t Households::bytes_per_household() const {
 
 std::size_t HouseholdState::bytes_per_household() const {
   return element_bytes(status, housing, guarantees, dropout, insured, illness_left, below_line, wage_deviation,
-                       operating_deviation, assistance, willing, pathway, exit_year, assessed_income,
+                       operating_deviation, assistance, willing, paired, pathway, exit_year, assessed_income,
                        year_income, medical, medical_gross);
 }
 
@@ -58,6 +58,7 @@ void HouseholdState::resize(std::size_t n) {
   operating_deviation.resize(n);
   assistance.resize(n);
   willing.resize(n);
+  paired.resize(n);
   pathway.resize(n);
   exit_year.resize(n);
   assessed_income.resize(n);

@@ -128,6 +128,7 @@ struct HouseholdState {
   // Kept for the plan phase and the measures.
   std::vector<std::uint8_t> assistance;     // household_flag::dibao / wubao now (dynamic with the safety net)
   std::vector<std::uint8_t> willing;        // 1: willing to develop an industry (drawn per replicate)
+  std::vector<std::uint8_t> paired;         // 1: paired with a cadre (结对帮扶; drawn per replicate)
   std::vector<std::uint8_t> pathway;        // registry index of this year's pathway measure, or no_pathway
   std::vector<std::int8_t> exit_year;       // window year index of the last exit (-1: none in the window)
   std::vector<float> assessed_income;       // per-capita income at the last assessment, before year-end top-ups

@@ -49,6 +49,13 @@ enum class Stream : std::uint32_t {
   education_aid = 19,   // take-up of education aid
   health = 20,          // reserved for the health measures
   asset_income = 21,    // take-up of asset-income shares
+  pairing = 22,         // whether a household is paired with a cadre (period 0, per replicate)
+  relocation = 23,      // relocation: willingness (u0), destination choice (u1), return (u2, period = year)
+  renovation = 24,      // housing renovation: month of completion
+  photovoltaic = 25,    // photovoltaic: take-up
+  microcredit = 26,     // microcredit: take-up (u0), use (u1), default (u2)
+  agri_insurance = 27,  // policy agricultural insurance: take-up
+  collective = 28,      // village collective projects (entity = village)
 };
 // Draw index of a measure's take-up decision within its stream's (household, year) counter,
 // apart from the indices its other decisions use.

@@ -607,6 +607,8 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   }
   s.funding = read_funding(r, county_names, s.any_measure());
   s.targeting = read_targeting(r, measure_names, enabled);
+  for (const auto& m : s.measures)
+    if (m->enabled()) m->adjust_targeting(s.targeting);
 
   for (const auto& spec : parameter_specs())
     if (spec.path() != "inherits" && !r.used().count(spec.path()))

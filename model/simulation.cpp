@@ -72,7 +72,9 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
       st.operating_deviation[i] = 0;
       st.assistance[i] = h.flags[i] & (household_flag::dibao | household_flag::wubao);
       const Draw4 w = draw(key, static_cast<std::uint32_t>(i), Stream::willingness, 0);
-      st.willing[i] = to_unit(w.v[0]) < s.targeting.willingness_probability(h, i);
+      st.paired[i] = s.targeting.pairing_coverage > 0 &&
+                     to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::pairing, 0).v[0]) < s.targeting.pairing_coverage;
+      st.willing[i] = to_unit(w.v[0]) < s.targeting.willingness_probability(h, i, st.paired[i]);
       st.pathway[i] = no_pathway;
       st.exit_year[i] = -1;
       st.assessed_income[i] = static_cast<float>(market / h.size[i]);
@@ -123,6 +125,8 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   alignas(64) float z0[block_size], z1[block_size], z2[block_size], z3[block_size];
   alignas(64) float wage_month[block_size];
   alignas(64) float benefit[block_size], extra[block_size], wage_factor[block_size], dropout_factor[block_size];
+  alignas(64) float operating_factor[block_size], operating_year[block_size], disaster_loss[block_size];
+  alignas(64) std::uint8_t safe_from_month[block_size];
   alignas(64) double reimbursement[block_size];
 
   float* year_income = st.year_income.data() + begin;
@@ -133,6 +137,10 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   std::fill_n(medical_gross, n, 0.0f);
   std::fill_n(extra, n, 0.0f);
   std::fill_n(wage_factor, n, 1.0f);
+  std::fill_n(operating_factor, n, 1.0f);
+  std::fill_n(operating_year, n, 0.0f);
+  std::fill_n(disaster_loss, n, 0.0f);
+  std::fill_n(safe_from_month, n, std::uint8_t{0});
   std::fill_n(dropout_factor, n, 1.0f);
   std::fill_n(reimbursement, n, s.guarantees.medical_reimbursement);
   for (std::size_t j = 0; j < n; ++j) {
@@ -161,8 +169,12 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   frame.benefit_monthly = benefit;
   frame.extra_monthly = extra;
   frame.wage_factor = wage_factor;
+  frame.operating_factor = operating_factor;
   frame.reimbursement = reimbursement;
   frame.dropout_factor = dropout_factor;
+  frame.safe_from_month = safe_from_month;
+  frame.operating_year = operating_year;
+  frame.disaster_loss = disaster_loss;
   frame.ledger = &ledger;
   for (const Measure* m : e.on) m->begin_year(ctx, frame);
 
@@ -186,7 +198,9 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
                          sick * wage_factor[j];
       wage_month[j] = wage;
       const float operating = h.base_income[1][i] * go *
-                              std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction);
+                              std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction) *
+                              operating_factor[j];
+      operating_year[j] += operating;
       const float fixed = (h.base_income[2][i] + h.base_income[3][i]) * (1.0f / 12.0f) + benefit[j] + extra[j];
       year_income[j] += wage + operating + fixed;
     }
@@ -214,8 +228,10 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       }
       if (e.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
         const Draw4 d = draw(ctx.key, id, Stream::disaster_damage, month);
-        year_income[j] -= static_cast<float>(s.shocks.disaster_operating_loss) *
-                          h.base_income[1][i] * go * 12.0f;
+        const float loss = static_cast<float>(s.shocks.disaster_operating_loss) * h.base_income[1][i] * go * 12.0f *
+                           operating_factor[j];
+        year_income[j] -= loss;
+        disaster_loss[j] += loss;
         if (st.housing[i] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
           st.housing[i] = HousingSafety::unsafe;
         add(h.county[i], Metric::disaster_households, 1);
@@ -228,6 +244,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       } else if (!school_age) {
         st.dropout[i] = 0;
       }
+      if (safe_from_month[j] == m + 1) st.housing[i] = HousingSafety::safe;  // renovated or moved in
       if (st.housing[i] != HousingSafety::safe) {
         const Draw4 d = draw(ctx.key, id, Stream::housing, month);
         if (to_unit(d.v[0]) < repair_probability(s.guarantees, st.below_line[i]))
@@ -245,6 +262,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       e.trace->push_back(row);
     }
   }
+  for (const Measure* m : e.on) m->end_months(ctx, frame);
 }
 
 // Assessment phase of one block: the measures' year-end top-ups, then the registry's test.
@@ -260,9 +278,12 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
   alignas(64) float before_top_up[block_size];
   for (std::size_t j = 0; j < n; ++j)
     before_top_up[j] = std::max(0.0f, st.year_income[begin + j]) / static_cast<float>(h.size[begin + j]);
+  alignas(64) float living_cost[block_size];
+  std::fill_n(living_cost, n, 0.0f);
   BlockFrame frame;
   frame.begin = begin;
   frame.end = end;
+  frame.living_cost = living_cost;
   frame.ledger = &ledger;
   for (const Measure* m : e.on) m->before_assessment(ctx, frame);
 
@@ -275,6 +296,7 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
     GuaranteeInputs gi;
     gi.income = income_year;
     gi.medical_cost = st.medical[i];
+    gi.living_cost = living_cost[j];
     gi.size = h.size[i];
     gi.flags = static_cast<std::uint8_t>((h.flags[i] & ~(household_flag::dibao | household_flag::wubao)) |
                                          st.assistance[i]);
@@ -351,7 +373,8 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
       const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
                                     static_cast<std::uint32_t>(year_index)).v[0]);
       const bool poor = counts_as_poor(status);
-      const bool identified = poor ? u >= t.exclusion_error : u < t.inclusion_error;
+      const double exclusion = t.exclusion_error * (st.paired[i] ? t.paired_exclusion_factor : 1.0);
+      const bool identified = poor ? u >= exclusion : u < t.inclusion_error;
       const bool within = status == RegistryStatus::exited && st.exit_year[i] >= 0 &&
                           (after < 0 || year_index - st.exit_year[i] <= after);
       supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
@@ -425,6 +448,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     if (states[m->index()]) measure_bytes += states[m->index()]->bytes_per_household();
   }
   PoolBook pools(C);
+  VillageState villages;
   std::vector<std::int64_t> poor_people_start(C, 0);
   for (std::size_t i = 0; i < n; ++i)
     if (counts_as_poor(pop.households.status0[i])) poor_people_start[pop.households.county[i]] += pop.households.size[i];
@@ -435,10 +459,12 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     reset_state(s, pop, income, key, state);
     for (const Measure* m : on) m->reset(s, pop, key, states[m->index()]);
     pools.reset();
+    villages.reset(pop.villages.collective_income, pop.villages.road, pop.villages.water);
     if (r == 0) result.state_bytes_per_household = state.bytes_per_household() + measure_bytes + sizeof(std::uint8_t);
     for (int y = 0; y < Y; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
-      const YearContext ctx{s, pop, state, key, y, s.first_year + y, s.poverty_line(s.first_year + y), states, supported};
+      const YearContext ctx{s,      pop,    state,     key, y, s.first_year + y, s.poverty_line(s.first_year + y),
+                            states, supported, villages};
       const Engine engine{s, pop, income, struck, on, opt.trace_household, opt.trace, opt.first_replicate + r,
                           supported};
       const Ledger exemplar(C, M, K);

@@ -49,14 +49,14 @@ const std::array specs = std::to_array<ParameterSpec>({
 
 std::span<const ParameterSpec> targeting_specs() { return specs; }
 
-double Targeting::willingness_probability(const Households& h, std::size_t i) const {
-  double p = willingness_base;
+double Targeting::willingness_probability(const Households& h, std::size_t i, bool paired) const {
+  double p = willingness_base * (paired ? paired_willingness_factor : 1.0);
   const bool low = h.cause_main[i] == Cause::low_motivation ||
                    h.cause_secondary[i] == static_cast<std::uint8_t>(Cause::low_motivation);
   if (low) p *= low_motivation_factor;
   if (h.members[2][i] == 0) p *= elderly_factor;
   if (h.labour[i] == LabourCapacity::weak) p *= weak_labour_factor;
-  return p;
+  return std::min(1.0, p);
 }
 
 Targeting read_targeting(ParameterReader& r, const std::vector<std::string>& measure_names,

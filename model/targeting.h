@@ -43,8 +43,14 @@ struct Targeting {
   std::uint8_t pathway_no_labour = no_pathway, pathway_willing = no_pathway,
                pathway_unwilling = no_pathway;
   int support_after_exit_years = 3;  // -1: for ever
+  // Cadre pairing (结对帮扶), set by the cadre_pairing measure when it is on: the share of
+  // households paired with a cadre (drawn once per replicate), and what pairing does for them.
+  double pairing_coverage = 0;          // 0: nobody paired
+  double paired_exclusion_factor = 1;   // multiplier of exclusion_error
+  double paired_willingness_factor = 1; // multiplier of P(willing), capped at 1
+  double paired_take_up_gain = 0;       // added to a measure's take-up, capped at 1
 
-  double willingness_probability(const Households& h, std::size_t i) const;
+  double willingness_probability(const Households& h, std::size_t i, bool paired = false) const;
   // The pathway for an identified household of this labour capacity and willingness.
   std::uint8_t pathway(LabourCapacity labour, bool willing) const {
     if (mode == TargetingMode::uniform) return pathway_willing;

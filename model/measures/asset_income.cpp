@@ -102,7 +102,7 @@ class AssetIncome final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] != targeted || c.st.pathway[i] != index() || st.shares[i] || !in_pilot_[h.county[i]]) continue;
-      if (!takes_up(c.key, i, Stream::asset_income, c.year_index, take_up_)) continue;
+      if (!takes_up(c, i, Stream::asset_income, take_up_)) continue;
       Candidate k;
       k.household = static_cast<std::uint32_t>(i);
       k.measure = static_cast<std::uint8_t>(index());

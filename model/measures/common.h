@@ -1,12 +1,16 @@
 #pragma once
 // Helpers shared by the measure files.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
 
 #include "../funding.h"
 #include "../parameter_reader.h"
+#include "../households.h"
 #include "../random.h"
+#include "../scenario.h"
+#include "measure.h"
 
 namespace tuopin::measure_support {
 
@@ -24,10 +28,12 @@ inline FundSource read_pool_source(ParameterReader& r, std::string_view section)
 
 // Whether household i takes up a measure offered this year (one draw of the measure's stream,
 // draw index take_up_draw; none when take_up is 1).
-inline bool takes_up(const RandomKey& key, std::size_t i, Stream stream, int year_index, double take_up) {
+// A household paired with a cadre takes up more (Targeting::paired_take_up_gain).
+inline bool takes_up(const YearContext& c, std::size_t i, Stream stream, double take_up) {
+  if (c.st.paired[i]) take_up = std::min(1.0, take_up + c.s.targeting.paired_take_up_gain);
   if (take_up >= 1.0) return true;
-  return to_unit(draw(key, static_cast<std::uint32_t>(i), stream, static_cast<std::uint32_t>(year_index), take_up_draw).v[0]) <
-         take_up;
+  return to_unit(draw(c.key, static_cast<std::uint32_t>(i), stream, static_cast<std::uint32_t>(c.year_index),
+                      take_up_draw).v[0]) < take_up;
 }
 
 inline std::int64_t fen(double yuan) { return std::llround(yuan * 100.0); }

@@ -73,7 +73,7 @@ class EducationAid final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] == not_supported) continue;  // aid continues for exited households within the support years
-      if (!takes_up(c.key, i, Stream::education_aid, c.year_index, take_up_)) continue;
+      if (!takes_up(c, i, Stream::education_aid, take_up_)) continue;
       const double a = amount(h, i);
       if (a <= 0) continue;
       Candidate k;

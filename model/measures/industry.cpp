@@ -124,7 +124,7 @@ class Industry final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       if (c.supported[i] != targeted || c.st.pathway[i] != index() || st.start[i] >= 0) continue;
-      if (!takes_up(c.key, i, Stream::industry, c.year_index, take_up_)) continue;
+      if (!takes_up(c, i, Stream::industry, take_up_)) continue;
       Candidate k;
       k.household = static_cast<std::uint32_t>(i);
       k.measure = static_cast<std::uint8_t>(index());

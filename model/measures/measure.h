@@ -12,12 +12,16 @@
 //               candidates()  parallel over blocks: funding requests (Candidate) for the pools;
 //               award()       serial: the requests the pools funded (plan.h allocates);
 //   months      begin_year()  per block, before its twelve months: transfers paid monthly
-//                             (BlockFrame::extra_monthly), wage multipliers, reimbursement,
-//                             insurance, drop-out protection; beneficiaries are counted here;
+//                             (BlockFrame::extra_monthly), wage and operating multipliers,
+//                             reimbursement, insurance, drop-out protection, a house made safe
+//                             in a given month; beneficiaries are counted here;
+//               end_months()  per block, after its twelve months: payments that depend on the
+//                             year's income (insurance against disaster and price losses);
 //   settle      settle()      serial, after every block's months: year-end payments from a pool
 //                             that depend on the year's events (the hardship fund);
 //   assessment  before_assessment()  per block, just before the registry's test: top-ups to
-//                             a standard (低保 补差, 两线合一).
+//                             a standard (低保 补差, 两线合一), living costs that count in the
+//                             food-and-clothing test (relocation to a town).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -32,6 +36,7 @@
 #include "parameter_reader.h"
 #include "parameters.h"
 #include "random.h"
+#include "targeting.h"
 
 namespace tuopin {
 
@@ -85,6 +90,17 @@ class Ledger {
 
 struct HouseholdState;
 
+// What measures change about villages, reset every replicate from the population's values.
+struct VillageState {
+  std::vector<float> collective_income;  // yuan/year (村集体经济收入)
+  std::vector<std::uint8_t> road, water; // paved road, safe water
+  void reset(const std::vector<float>& income, const std::vector<std::uint8_t>& r, const std::vector<std::uint8_t>& w) {
+    collective_income = income;
+    road = r;
+    water = w;
+  }
+};
+
 // What every phase of one year may read.
 struct YearContext {
   const Scenario& s;
@@ -98,16 +114,30 @@ struct YearContext {
   // 1 where a household receives measures this year (registered poor and identified, exited
   // within the support years, or included by error); set by the plan before candidates().
   const std::vector<std::uint8_t>& supported;
+  // Villages' state this replicate (reset from the population): measures may change it in the
+  // serial steps (award, settle) and read it in the block phases.
+  VillageState& villages;
 };
 
 // One block of households in the months and assessment phases.
+// One block of households in a block phase. Arrays hold [end - begin] entries; those of the
+// months phase are set by begin_year and read by the month loop; end_months sees what the
+// months accumulated; living_cost is set in the assessment phase by before_assessment.
 struct BlockFrame {
   std::size_t begin = 0, end = 0;  // household ids [begin, end)
+  // months phase, set before the months (defaults: 0, 1 or the scenario's value)
   float* benefit_monthly = nullptr;  // the baseline's constant 低保/五保 benefit, yuan/month
-  float* extra_monthly = nullptr;  // yuan/month added to each month's income, [end - begin]
+  float* extra_monthly = nullptr;  // yuan/month added to each month's income
   float* wage_factor = nullptr;    // multiplier of wage income
+  float* operating_factor = nullptr;  // multiplier of operating income (relocation, projects)
   double* reimbursement = nullptr; // share of an insured episode's cost paid
   float* dropout_factor = nullptr; // multiplier of the monthly drop-out probability
+  std::uint8_t* safe_from_month = nullptr;  // 1-12: the house becomes safe in that month (renovation, move-in); 0: no
+  // months phase, accumulated by the month loop (read in end_months)
+  float* operating_year = nullptr;  // operating income of the year so far, yuan
+  float* disaster_loss = nullptr;   // operating income lost to disasters this year, yuan
+  // assessment phase
+  float* living_cost = nullptr;     // extra yearly living cost for the food-and-clothing test, yuan
   Ledger* ledger = nullptr;
 };
 
@@ -126,10 +156,14 @@ class Measure {
                           std::vector<Candidate>&) const {}
   virtual void award(const YearContext&, std::span<const Candidate>) const {}
   virtual void begin_year(const YearContext&, BlockFrame&) const {}
+  virtual void end_months(const YearContext&, BlockFrame&) const {}
   virtual void settle(const YearContext&, PoolBook&, Ledger&) const {}
   virtual void before_assessment(const YearContext&, BlockFrame&) const {}
   // Extra per county-year counts this measure reports (summed over households).
   virtual std::span<const MetricInfo> metrics() const { return {}; }
+  // Called once when the scenario is built, for an enabled measure: a measure that changes how
+  // the plan targets households (cadre pairing) sets the fields of Targeting it owns.
+  virtual void adjust_targeting(Targeting&) const {}
   // Position of this measure's first metric among all measures' metrics (set by the scenario).
   int metric_offset() const { return metric_offset_; }
   void set_metric_offset(int k) { metric_offset_ = k; }
