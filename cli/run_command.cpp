@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "attribution.h"
 #include "build_info.h"
 #include "commands.h"
 #include "population_file.h"
@@ -166,6 +168,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       ("trace", po::value(&trace)->value_name("ID"),
        "also write household ID's path month by month, every replicate, to FILE with\n"
        "'.trace-ID.csv' in place of '.h5' (docs/outputs.md)")
+      ("ablate", "attribution: run the scenario again once per measure switched on, with that measure\n"
+                 "alone off (same random numbers), and report and store what each measure adds")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
   std::string scenario_path;
   const po::variables_map vm = parse_options(args, visible, &scenario_path);
@@ -242,11 +246,21 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     options.trace = &trace_rows;
   }
   const SimulationResult result = simulate(s, population, options);
+  std::optional<Attribution> attribution;
+  if (vm.count("ablate")) {
+    SimulationOptions plain;
+    plain.replicates = s.replicates;
+    plain.seed = s.seed;
+    attribution = attribute(loaded, settings, result,
+                            [&](const Scenario& without) { return simulate(without, population, plain); });
+  }
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   print_summary(std::cout, s, result);
-  write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source));
+  if (attribution) print_attribution(std::cout, *attribution);
+  write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source),
+                    attribution ? &*attribution : nullptr);
   interrupted_tmp[0] = 0;
   if (vm.count("trace")) {
     write_new_file(trace_path, force, [&](const std::filesystem::path& trace_tmp) {

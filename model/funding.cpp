@@ -125,6 +125,32 @@ const std::array specs = std::to_array<ParameterSpec>({
      "County money added per yuan of the city's contribution to its share."},
     {"funding.hardship_fund", "scale", T::real, "factor", 0, 100, "1.0", "assumed",
      "Multiplier of this source alone."},
+
+    {"funding.social_help", "yuan", T::real, "yuan/year", 0, 1e12, "0.0",
+     "assumed: donations (社会帮扶) have no public size for Anqing; 0 keeps them out unless a "
+     "scenario sets them",
+     "Donations for household measures reaching the city in the first year."},
+    {"funding.social_help", "growth", T::real, "1/year", -1, 10, "0.0", "assumed",
+     "Yearly growth of donations."},
+    {"funding.social_help", "scale", T::real, "factor", 0, 100, "1.0", "assumed",
+     "Multiplier of this source alone."},
+    {"funding.social_help", "household_share", T::real, "share", 0, 1, "1.0",
+     "assumed: donations counted here are those given for households",
+     "Share of donations spent on household measures."},
+
+    {"funding.relocation_fund", "yuan", T::real, "yuan/year", 0, 1e12, "300000000.0",
+     "derived: calibration: relocation_cost_per_person (62,500 yuan a person, all sources) x "
+     "about 4,800 people a year (Anhui's 8.3万 of calibration: relocation_plan_people over "
+     "2016-2020, x 0.163 Anqing's share of Anhui's registry, / 2.8 years: about 1.3万 people by "
+     "2018)",
+     "Relocation financing reaching the city in the first year (all sources of the plan)."},
+    {"funding.relocation_fund", "growth", T::real, "1/year", -1, 10, "0.0", "assumed",
+     "Yearly growth of relocation financing."},
+    {"funding.relocation_fund", "scale", T::real, "factor", 0, 100, "1.0", "assumed",
+     "Multiplier of this source alone."},
+    {"funding.relocation_fund", "household_share", T::real, "share", 0, 1, "1.0",
+     "assumed: the relocation fund pays for the moves themselves",
+     "Share of the relocation fund spent on moving households."},
 });
 
 }  // namespace

@@ -10,6 +10,11 @@
 //   integrated_agri     integrated agricultural funds (涉农资金整合), key poverty counties only
 //   hardship_fund       特困家庭救助基金 from lottery funds, matched by the counties; it pays only
 //                       for catastrophic illness (and disaster) cases
+//   social_help         社会帮扶: donations of firms, organisations and people (the proposal's
+//                       section 六.二), split to counties by the factor formula
+//   relocation_fund     易地扶贫搬迁资金: the relocation plan's own financing (central budget
+//                       investment, policy-bank loans, local bonds), split likewise; only
+//                       relocation draws on it by default
 //   entitlement         not a pool: 低保/五保 benefits and insurance premiums are paid from their
 //                       own budgets, reported, and never compete with the pools
 //
@@ -30,16 +35,16 @@ namespace tuopin {
 
 enum class FundSource : std::uint8_t {
   central_special = 0, provincial_special, municipal_special, county_revenue, integrated_agri,
-  hardship_fund, entitlement
+  hardship_fund, social_help, relocation_fund, entitlement
 };
-inline constexpr int fund_source_count = 7;
-inline constexpr int pool_source_count = 6;  // every source but entitlement is a pool
+inline constexpr int fund_source_count = 9;
+inline constexpr int pool_source_count = 8;  // every source but entitlement is a pool
 inline constexpr std::array<std::string_view, fund_source_count> fund_source_names = {
     "central_special", "provincial_special", "municipal_special", "county_revenue",
-    "integrated_agri", "hardship_fund", "entitlement"};
+    "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "entitlement"};
 inline constexpr std::array<std::string_view, fund_source_count> fund_source_names_zh = {
     "中央财政专项扶贫资金", "省级财政专项扶贫资金", "市级财政专项扶贫资金", "县级财政收入增量安排",
-    "统筹整合涉农资金", "特困家庭救助基金", "保障性支出(低保五保、保费)"};
+    "统筹整合涉农资金", "特困家庭救助基金", "社会帮扶资金", "易地扶贫搬迁资金", "保障性支出(低保五保、保费)"};
 
 enum class PriorityRule : std::uint8_t { gap = 0, exits_per_yuan, cause_first };
 inline constexpr std::array<std::string_view, 3> priority_rule_names = {"gap", "exits_per_yuan",

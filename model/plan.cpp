@@ -65,6 +65,7 @@ namespace {
 // registry's order) separates a household's requests to two measures of one pool with equal
 // draws, so the order is strict and total.
 struct Key {
+  std::uint64_t tier;
   std::uint64_t order;
   std::uint64_t tie;
   const Candidate* candidate;
@@ -99,13 +100,14 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
   std::uint64_t at = 0;
   for (const auto& list : lists)
     for (const Candidate& c : list)
-      by_pool[pool_of(c)].push_back({descending(candidate_priority(c, funding.priority, uniform)),
+      by_pool[pool_of(c)].push_back({c.tier, descending(candidate_priority(c, funding.priority, uniform)),
                                      (static_cast<std::uint64_t>(c.tiebreak) << 32) | c.household, &c, at++});
   std::vector<std::vector<Candidate>> funded(P);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
     auto& keys = by_pool[p];
     if (keys.empty()) return;
     const auto before = [](const Key& a, const Key& b) {
+      if (a.tier != b.tier) return a.tier < b.tier;
       if (a.order != b.order) return a.order < b.order;
       if (a.tie != b.tie) return a.tie < b.tie;
       return a.at < b.at;

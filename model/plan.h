@@ -29,6 +29,10 @@ struct Candidate {
   FundSource source = FundSource::central_special;
   std::uint8_t option = 0;         // measure-specific (a mode, a placement)
   std::uint8_t cause_match = 0;    // 1: the measure addresses the household's main cause
+  std::uint8_t tier = 1;           // a lower tier is funded first whatever the priority rule:
+                                   // 0 for commitments and urgent needs (a loan's later interest
+                                   // subsidies, D-grade houses, poor villages' basic projects),
+                                   // 1 for everything else (the default)
   std::int64_t cost_fen = 0;
   float gap = 0;                   // line - assessed per-capita income, yuan/person/year
   float gain = 0;                  // expected yearly income gain per member, yuan/person/year

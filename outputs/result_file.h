@@ -10,6 +10,7 @@
 
 #include <hdf5.h>
 
+#include "attribution.h"
 #include "output_file.h"
 #include "population_synthesis.h"
 #include "scenario.h"
@@ -31,8 +32,10 @@ struct RunInfo {
 // Writes /meta (program, run and scenario as written and resolved) into an open file.
 void write_meta(hid_t file, const LoadedScenario& scenario, const RunInfo& info, int replicates);
 
+// With `attribution` (tuopin run --ablate), the file also holds /attribution.
 void write_result_file(const std::filesystem::path& path, bool force, const LoadedScenario& scenario,
-                       const Population& population, const SimulationResult& result, const RunInfo& info);
+                       const Population& population, const SimulationResult& result, const RunInfo& info,
+                       const Attribution* attribution = nullptr);
 
 // Reading back, for tests and tools.
 struct Dataset {

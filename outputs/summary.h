@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attribution.h"
 #include "scenario.h"
 #include "simulation.h"
 
@@ -26,6 +27,8 @@ double incidence(const Scenario& s, const SimulationResult& r, int replicate, in
 
 // The table printed by `tuopin run`: per year, the mean and 5-95% range of each count.
 void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r);
+// What each measure adds by ablation, over the window: mean [5%-95%] over replicates.
+void print_attribution(std::ostream& out, const Attribution& a);
 // Spending per year and per exit, and per measure (printed by print_summary when a measure is on).
 void print_spending(std::ostream& out, const Scenario& s, const SimulationResult& r);
 

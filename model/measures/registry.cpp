@@ -12,6 +12,13 @@ TUOPIN_MEASURE(employment)
 TUOPIN_MEASURE(asset_income)
 TUOPIN_MEASURE(education_aid)
 TUOPIN_MEASURE(health)
+TUOPIN_MEASURE(relocation)
+TUOPIN_MEASURE(housing_renovation)
+TUOPIN_MEASURE(photovoltaic)
+TUOPIN_MEASURE(microcredit)
+TUOPIN_MEASURE(agri_insurance)
+TUOPIN_MEASURE(collective_economy)
+TUOPIN_MEASURE(cadre_pairing)
 #undef TUOPIN_MEASURE
 
 std::span<const MeasureEntry> measure_registry() {
@@ -24,6 +31,13 @@ std::span<const MeasureEntry> measure_registry() {
       {"asset_income", "资产收益扶贫", asset_income_specs, make_asset_income},
       {"education_aid", "教育扶贫", education_aid_specs, make_education_aid},
       {"health", "健康脱贫", health_specs, make_health},
+      {"relocation", "易地扶贫搬迁", relocation_specs, make_relocation},
+      {"housing_renovation", "危房改造", housing_renovation_specs, make_housing_renovation},
+      {"photovoltaic", "光伏扶贫", photovoltaic_specs, make_photovoltaic},
+      {"microcredit", "扶贫小额信贷", microcredit_specs, make_microcredit},
+      {"agri_insurance", "政策性农业保险", agri_insurance_specs, make_agri_insurance},
+      {"collective_economy", "村集体经济", collective_economy_specs, make_collective_economy},
+      {"cadre_pairing", "结对帮扶", cadre_pairing_specs, make_cadre_pairing},
   };
   return entries;
 }

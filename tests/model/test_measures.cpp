@@ -102,6 +102,7 @@ TEST_CASE("invariant: zero budget gives zero spending and beneficiaries for ever
 TEST_CASE("each measure switched on alone spends only from its own source") {
   for (const auto& entry : measure_registry()) {
     const std::string name(entry.name);
+    if (name == "cadre_pairing") continue;  // cadres' time: no money by design (test_cadre_pairing.cpp)
     INFO(name);
     // The pathways of other types name no measure, as validation requires.
     const LoadedScenario loaded = test::small_scenario(

@@ -64,9 +64,11 @@ with h5py.File(path, "r") as f:
 
 
 # The measures' tables (money in yuan, float64: integer fen / 100 in the model).
-MEASURES = ["safety_net", "industry", "employment", "asset_income", "education_aid", "health"]
+MEASURES = ["safety_net", "industry", "employment", "asset_income", "education_aid", "health", "relocation",
+            "housing_renovation", "photovoltaic", "microcredit", "agri_insurance", "collective_economy",
+            "cadre_pairing"]
 SOURCES = ["central_special", "provincial_special", "municipal_special", "county_revenue",
-           "integrated_agri", "hardship_fund", "entitlement"]
+           "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "entitlement"]
 
 
 def fen(values):
@@ -80,8 +82,8 @@ def check_measures(p, label):
     check(list(ds["measure_name_zh"].values)[:2] == ["社会保障兜底", "产业扶贫"], label + ": measure Chinese names")
     check(ds["measure_name_zh"].dims == ("measure",), label + ": measure_name_zh along measure")
     check(list(ds["source"].values) == SOURCES, label + ": source labels")
-    check(ds["source_name_zh"].dims == ("source",) and ds.sizes["source"] == 7, label + ": source_name_zh")
-    check(list(ds["pool"].values) == SOURCES[:6], label + ": pool labels")
+    check(ds["source_name_zh"].dims == ("source",) and ds.sizes["source"] == 9, label + ": source_name_zh")
+    check(list(ds["pool"].values) == SOURCES[:-1], label + ": pool labels")
     check(ds["measure"].attrs["long_name"] == "poverty-alleviation measure", label + ": measure long_name")
     check(ds["spending"].dims == ("replicate", "year", "county", "measure", "source"), label + ": spending dims")
     check(ds["spending"].dtype == np.float64 and ds["spending"].attrs["units"] == "yuan", label + ": spending yuan")
@@ -99,7 +101,7 @@ def check_measures(p, label):
     check(ds["city_spending"].dims == ("replicate", "year", "measure"), label + ": city_spending dims")
     check(np.array_equal(fen(by_measure), fen(ds["city_spending"])), label + ": city_spending = sum of spending")
     # Every pool's spending is the measures' spending from that source.
-    from_pools = ds["spending"].isel(source=slice(0, 6)).sum("measure").values
+    from_pools = ds["spending"].isel(source=slice(0, len(SOURCES) - 1)).sum("measure").values
     check(np.array_equal(fen(from_pools), fen(ds["pool_spent"])), label + ": pool_spent = spending from the pool")
     exits = ds["city_exit_people"].values
     expected = np.where(exits > 0, ds["city_spending_total"].values / np.maximum(exits, 1), np.nan)

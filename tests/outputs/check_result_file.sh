@@ -10,7 +10,8 @@ rm -rf "$work" && mkdir -p "$work"
 cp "$tests"/data/small.toml "$work"/
 "$tuopin" run "$work"/small.toml -o "$work"/small.h5 --replicates 3 >/dev/null
 measures=()
-for m in safety_net industry employment asset_income education_aid health; do
+for m in safety_net industry employment asset_income education_aid health relocation housing_renovation \
+         photovoltaic microcredit agri_insurance collective_economy cadre_pairing; do
   measures+=(--set "measures.$m.enabled=true")
 done
 "$tuopin" run "$work"/small.toml -o "$work"/small-measures.h5 --replicates 3 "${measures[@]}" >/dev/null
