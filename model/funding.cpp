@@ -151,6 +151,17 @@ const std::array specs = std::to_array<ParameterSpec>({
     {"funding.relocation_fund", "household_share", T::real, "share", 0, 1, "1.0",
      "assumed: the relocation fund pays for the moves themselves",
      "Share of the relocation fund spent on moving households."},
+
+    {"funding.pv_fund", "yuan", T::real, "yuan/year", 0, 1e12, "130400000.0",
+     "derived: measures: pv_provincial_budget (Anhui's province paid 4亿 a year for PV, 2015-2017) "
+     "x 0.163 (Anqing's share of Anhui's registry) x 2 (the city or county matches the province's "
+     "third: measures: pv_household_system_cost)",
+     "Dedicated photovoltaic money reaching the city in the first year (province and its match)."},
+    {"funding.pv_fund", "growth", T::real, "1/year", -1, 10, "0.0",
+     "measures: pv_provincial_budget (the same 4亿 each year 2015-2017)", "Yearly growth of the PV money."},
+    {"funding.pv_fund", "scale", T::real, "factor", 0, 100, "1.0", "assumed", "Multiplier of this source alone."},
+    {"funding.pv_fund", "household_share", T::real, "share", 0, 1, "1.0",
+     "assumed: the PV money pays for systems and stations", "Share of the PV money spent on systems and stations."},
 });
 
 }  // namespace

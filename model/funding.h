@@ -15,6 +15,8 @@
 //   relocation_fund     易地扶贫搬迁资金: the relocation plan's own financing (central budget
 //                       investment, policy-bank loans, local bonds), split likewise; only
 //                       relocation draws on it by default
+//   pv_fund             光伏扶贫资金: the province's dedicated photovoltaic money matched by the
+//                       city and counties, split likewise; only photovoltaic draws on it
 //   entitlement         not a pool: 低保/五保 benefits and insurance premiums are paid from their
 //                       own budgets, reported, and never compete with the pools
 //
@@ -35,16 +37,17 @@ namespace tuopin {
 
 enum class FundSource : std::uint8_t {
   central_special = 0, provincial_special, municipal_special, county_revenue, integrated_agri,
-  hardship_fund, social_help, relocation_fund, entitlement
+  hardship_fund, social_help, relocation_fund, pv_fund, entitlement
 };
-inline constexpr int fund_source_count = 9;
-inline constexpr int pool_source_count = 8;  // every source but entitlement is a pool
+inline constexpr int fund_source_count = 10;
+inline constexpr int pool_source_count = 9;  // every source but entitlement is a pool
 inline constexpr std::array<std::string_view, fund_source_count> fund_source_names = {
     "central_special", "provincial_special", "municipal_special", "county_revenue",
-    "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "entitlement"};
+    "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "pv_fund", "entitlement"};
 inline constexpr std::array<std::string_view, fund_source_count> fund_source_names_zh = {
     "中央财政专项扶贫资金", "省级财政专项扶贫资金", "市级财政专项扶贫资金", "县级财政收入增量安排",
-    "统筹整合涉农资金", "特困家庭救助基金", "社会帮扶资金", "易地扶贫搬迁资金", "保障性支出(低保五保、保费)"};
+    "统筹整合涉农资金", "特困家庭救助基金", "社会帮扶资金", "易地扶贫搬迁资金", "光伏扶贫资金",
+    "保障性支出(低保五保、保费)"};
 
 enum class PriorityRule : std::uint8_t { gap = 0, exits_per_yuan, cause_first };
 inline constexpr std::array<std::string_view, 3> priority_rule_names = {"gap", "exits_per_yuan",

@@ -28,7 +28,9 @@ constexpr std::string_view section = "measures.employment";
 
 const std::array specs = std::to_array<ParameterSpec>({
     {section, "enabled", T::boolean, "-", 0, 0, "false", "not a model parameter", "Switch the measure on."},
-    {section, "source", T::string, "-", 0, 0, R"("provincial_special")", "assumed",
+    {section, "source", T::string, "-", 0, 0, R"("county_revenue")",
+     "assumed: counties run training and public-welfare posts from the budget lines the "
+     "revenue-increment rule adds (measures: funds_rule_revenue_increment)",
      "Pool that pays training and public-welfare posts (a source of [funding])."},
     {section, "take_up", T::real, "probability", 0, 1, "0.8",
      "assumed: some households unwilling to run an industry will not train or work a post either",

@@ -33,11 +33,11 @@ constexpr std::string_view section = "measures.photovoltaic";
 
 const std::array specs = std::to_array<ParameterSpec>({
     {section, "enabled", T::boolean, "-", 0, 0, "false", "not a model parameter", "Switch the measure on."},
-    {section, "source", T::string, "-", 0, 0, R"("provincial_special")",
+    {section, "source", T::string, "-", 0, 0, R"("pv_fund")",
      "measures: pv_provincial_budget (Anhui's provincial finance paid 4亿 a year for PV, 2015-2017)",
      "Pool that pays the public share of systems and the stations (a source of [funding])."},
-    {section, "station_source", T::string, "-", 0, 0, R"("integrated_agri")",
-     "assumed: village stations are village projects, what integrated agricultural funds pay for",
+    {section, "station_source", T::string, "-", 0, 0, R"("pv_fund")",
+     "measures: pv_provincial_budget (the province's PV money paid for stations too)",
      "Pool that pays the village stations (a source of [funding])."},
     {section, "system_kw", T::real, "kW", 0, 100, "3.0", "measures: pv_household_system_cost (about 3 kW)",
      "Capacity of a household system."},

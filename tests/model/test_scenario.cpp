@@ -191,7 +191,7 @@ TEST_CASE("measure sections are dotted tables, validated like the others") {
 TEST_CASE("cross-key rules are errors with a position: sources, pathways, counties") {
   CHECK(error_of("[measures.industry]\nenabled = true\nsource = \"central_specal\"\n") ==
         "bad.toml:3:10: 'measures.industry.source' has 'central_specal'; expected one of \"central_special\", "
-        "\"provincial_special\", \"municipal_special\", \"county_revenue\", \"integrated_agri\", \"hardship_fund\", \"social_help\", \"relocation_fund\"; "
+        "\"provincial_special\", \"municipal_special\", \"county_revenue\", \"integrated_agri\", \"hardship_fund\", \"social_help\", \"relocation_fund\", \"pv_fund\"; "
         "did you mean 'central_special'?");
   // A pathway that names a measure switched off, once a pathway measure is on.
   const std::string e = error_of("[measures.industry]\nenabled = true\n[targeting]\npathway_unwilling = \"employment\"\n"

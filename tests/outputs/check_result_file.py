@@ -68,7 +68,7 @@ MEASURES = ["safety_net", "industry", "employment", "asset_income", "education_a
             "housing_renovation", "photovoltaic", "microcredit", "agri_insurance", "collective_economy",
             "cadre_pairing"]
 SOURCES = ["central_special", "provincial_special", "municipal_special", "county_revenue",
-           "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "entitlement"]
+           "integrated_agri", "hardship_fund", "social_help", "relocation_fund", "pv_fund", "entitlement"]
 
 
 def fen(values):
@@ -82,7 +82,7 @@ def check_measures(p, label):
     check(list(ds["measure_name_zh"].values)[:2] == ["社会保障兜底", "产业扶贫"], label + ": measure Chinese names")
     check(ds["measure_name_zh"].dims == ("measure",), label + ": measure_name_zh along measure")
     check(list(ds["source"].values) == SOURCES, label + ": source labels")
-    check(ds["source_name_zh"].dims == ("source",) and ds.sizes["source"] == 9, label + ": source_name_zh")
+    check(ds["source_name_zh"].dims == ("source",) and ds.sizes["source"] == 10, label + ": source_name_zh")
     check(list(ds["pool"].values) == SOURCES[:-1], label + ": pool labels")
     check(ds["measure"].attrs["long_name"] == "poverty-alleviation measure", label + ": measure long_name")
     check(ds["spending"].dims == ("replicate", "year", "county", "measure", "source"), label + ": spending dims")
