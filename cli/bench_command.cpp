@@ -10,6 +10,7 @@
 #include <tbb/info.h>
 
 #include "commands.h"
+#include "measures/registry.h"
 #include "population_synthesis.h"
 #include "scenario.h"
 #include "simulation.h"
@@ -54,7 +55,8 @@ int bench_command(const std::vector<std::string>& args) {
       ("threads", po::value(&threads)->value_name("T,T,..."), "thread counts; 'all' = every core (default 1,all)")
       ("synth", po::value(&synth)->value_name("N,N,..."), "population sizes to time synthesis at (default 10000000; 0 = none)")
       ("measures", po::value(&measures)->value_name("none,all"),
-       "'none' (the baseline), 'all' (every measure on, funding at the plan's level), or both (default)")
+       "'none' (the baseline), 'all' (every measure of the registry on, funding at the plan's\n"
+       "level), or both (default)")
       ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
   const po::variables_map vm = parse_options(args, visible);
   if (vm.count("help")) {
@@ -89,10 +91,11 @@ int bench_command(const std::vector<std::string>& args) {
   std::vector<std::pair<std::string, LoadedScenario>> variants;
   for (const auto& m : split(measures)) {
     if (m == "none") variants.emplace_back(m, load_default_scenario());
-    else if (m == "all")
-      variants.emplace_back(m, load_default_scenario({"measures.safety_net.enabled=true", "measures.industry.enabled=true",
-                                                      "measures.employment.enabled=true", "measures.asset_income.enabled=true",
-                                                      "measures.education_aid.enabled=true", "measures.health.enabled=true"}));
+    else if (m == "all") {
+      std::vector<std::string> on;
+      for (const auto& entry : measure_registry()) on.push_back("measures." + std::string(entry.name) + ".enabled=true");
+      variants.emplace_back(m, load_default_scenario(on));
+    }
     else throw InputError("--measures expects 'none', 'all' or 'none,all', got '" + m + "'");
   }
   if (variants.empty()) throw InputError("--measures expects 'none', 'all' or 'none,all'");

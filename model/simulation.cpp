@@ -449,6 +449,8 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   }
   PoolBook pools(C);
   VillageState villages;
+  VillageIndex village_index;
+  if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
   std::vector<std::int64_t> poor_people_start(C, 0);
   for (std::size_t i = 0; i < n; ++i)
     if (counts_as_poor(pop.households.status0[i])) poor_people_start[pop.households.county[i]] += pop.households.size[i];
@@ -460,11 +462,14 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     for (const Measure* m : on) m->reset(s, pop, key, states[m->index()]);
     pools.reset();
     villages.reset(pop.villages.collective_income, pop.villages.road, pop.villages.water);
-    if (r == 0) result.state_bytes_per_household = state.bytes_per_household() + measure_bytes + sizeof(std::uint8_t);
+    // Engine state, the plan's support flag, the village index (with a measure on) and the measures' columns.
+    if (r == 0)
+      result.state_bytes_per_household = state.bytes_per_household() + sizeof(std::uint8_t) +
+                                         (on.empty() ? 0 : sizeof(std::uint32_t)) + measure_bytes;
     for (int y = 0; y < Y; ++y) {
       village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
       const YearContext ctx{s,      pop,    state,     key, y, s.first_year + y, s.poverty_line(s.first_year + y),
-                            states, supported, villages};
+                            states, supported, villages, village_index};
       const Engine engine{s, pop, income, struck, on, opt.trace_household, opt.trace, opt.first_replicate + r,
                           supported};
       const Ledger exemplar(C, M, K);

@@ -32,6 +32,15 @@ inline const std::vector<std::string> all_measures_on = {
     "measures.safety_net.enabled=true", "measures.industry.enabled=true", "measures.employment.enabled=true",
     "measures.asset_income.enabled=true", "measures.education_aid.enabled=true", "measures.health.enabled=true"};
 
+// Every measure of the registry switched on (Measures I and II).
+inline std::vector<std::string> every_measure_on() {
+  std::vector<std::string> out = all_measures_on;
+  for (const char* m : {"relocation", "housing_renovation", "photovoltaic", "microcredit", "agri_insurance",
+                        "collective_economy", "cadre_pairing"})
+    out.push_back(std::string("measures.") + m + ".enabled=true");
+  return out;
+}
+
 // The city's money scaled to a small test population of `people` registered poor: the pools
 // are city totals in yuan, so a small population would never exhaust them.
 inline std::string funding_level_for(double level, double people) {

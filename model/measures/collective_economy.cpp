@@ -139,6 +139,7 @@ class CollectiveState final : public MeasureState {
  public:
   explicit CollectiveState(const Population& pop) : post(pop.households.count(), 0) {
     const std::size_t V = pop.villages.count();
+    VillageIndex index;  // the engine builds its own for the years (YearContext::village_index)
     index.build(pop.households.village, V);
     for (std::size_t v = 0; v < V; ++v)
       if (index.size(v) > 0) reps.push_back({index.representative(v), static_cast<std::uint32_t>(v)});
@@ -152,10 +153,9 @@ class CollectiveState final : public MeasureState {
     dividend_monthly.assign(V, 0.0f);
     payout.assign(V, 0.0);
   }
-  // The post column and the constant village index (one household id each).
-  std::size_t bytes_per_household() const override { return 1 + sizeof(std::uint32_t); }
+  // The post column (the village index is the engine's).
+  std::size_t bytes_per_household() const override { return 1; }
 
-  VillageIndex index;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> reps;  // (representative household, village), by household
   std::vector<std::uint8_t> post;          // per household: 1 holds a collective post this year
   // per village
@@ -239,8 +239,8 @@ class CollectiveEconomy final : public Measure {
       // The village's need: its registered poor people, and what a project would bring them.
       double people = 0, poor_people = 0, wage = 0, operating = 0;
       int transport = 0, water = 0;
-      for (std::uint32_t k = st.index.first[v]; k < st.index.first[v + 1]; ++k) {
-        const std::uint32_t i = st.index.ids[k];
+      for (std::uint32_t k = c.village_index.first[v]; k < c.village_index.first[v + 1]; ++k) {
+        const std::uint32_t i = c.village_index.ids[k];
         people += h.size[i];
         wage += h.base_income[0][i];
         operating += h.base_income[1][i];
@@ -333,9 +333,9 @@ class CollectiveEconomy final : public Measure {
     const Households& h = c.pop.households;
     const VillageState& vs = c.villages;
     const auto y = static_cast<std::uint32_t>(c.year_index);
-    for (std::size_t v = 0; v + 1 < st.index.first.size(); ++v) {
-      const std::uint32_t* first = st.index.ids.data() + st.index.first[v];
-      const std::uint32_t* last = st.index.ids.data() + st.index.first[v + 1];
+    for (std::size_t v = 0; v + 1 < c.village_index.first.size(); ++v) {
+      const std::uint32_t* first = c.village_index.ids.data() + c.village_index.first[v];
+      const std::uint32_t* last = c.village_index.ids.data() + c.village_index.first[v + 1];
       const double income = std::max(0.0, static_cast<double>(vs.collective_income[v]) -
                                               (baseline_pays_ ? 0.0 : st.start_income[v]));
       int supported = 0, eligible = 0;

@@ -37,23 +37,6 @@ inline bool takes_up(const YearContext& c, std::size_t i, Stream stream, double 
                       take_up_draw).v[0]) < take_up;
 }
 
-// Households of each village, as offsets into one list of household ids in id order
-// (households_of(v) = ids[first[v] .. first[v + 1])). For measures that fund villages: a
-// village's requests go through the pools as its first household's (the pool is its county).
-struct VillageIndex {
-  std::vector<std::uint32_t> first, ids;
-  void build(const std::vector<std::uint32_t>& village_of, std::size_t villages) {
-    first.assign(villages + 1, 0);
-    for (const auto v : village_of) ++first[v + 1];
-    for (std::size_t v = 0; v < villages; ++v) first[v + 1] += first[v];
-    ids.assign(village_of.size(), 0);
-    std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
-    for (std::size_t i = 0; i < village_of.size(); ++i) ids[next[village_of[i]]++] = static_cast<std::uint32_t>(i);
-  }
-  std::size_t size(std::size_t v) const { return first[v + 1] - first[v]; }
-  std::uint32_t representative(std::size_t v) const { return ids[first[v]]; }
-};
-
 inline std::int64_t fen(double yuan) { return std::llround(yuan * 100.0); }
 
 // Mean-one log-normal factor from a uniform pair.

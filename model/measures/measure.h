@@ -90,6 +90,25 @@ class Ledger {
 
 struct HouseholdState;
 
+// Households of each village, as offsets into one list of household ids in id order
+// (households_of(v) = ids[first[v] .. first[v + 1])), built once per run by the engine. For
+// measures that fund villages: a village's requests go through the pools as its first
+// household's (the pool is its county).
+struct VillageIndex {
+  std::vector<std::uint32_t> first, ids;
+  void build(const std::vector<std::uint32_t>& village_of, std::size_t villages) {
+    first.assign(villages + 1, 0);
+    for (const auto v : village_of) ++first[v + 1];
+    for (std::size_t v = 0; v < villages; ++v) first[v + 1] += first[v];
+    ids.assign(village_of.size(), 0);
+    std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+    for (std::size_t i = 0; i < village_of.size(); ++i) ids[next[village_of[i]]++] = static_cast<std::uint32_t>(i);
+  }
+  std::size_t size(std::size_t v) const { return first[v + 1] - first[v]; }
+  std::uint32_t representative(std::size_t v) const { return ids[first[v]]; }
+};
+
+
 // What measures change about villages, reset every replicate from the population's values.
 struct VillageState {
   std::vector<float> collective_income;  // yuan/year (村集体经济收入)
@@ -117,6 +136,7 @@ struct YearContext {
   // Villages' state this replicate (reset from the population): measures may change it in the
   // serial steps (award, settle) and read it in the block phases.
   VillageState& villages;
+  const VillageIndex& village_index;
 };
 
 // One block of households in the months and assessment phases.

@@ -6,9 +6,9 @@
 //   '三无' households the province's PV money was meant for), with take_up; at most
 //   systems_per_county a year per county (the roll-out capacity).
 //   Village stations: station_kw each, costing station_kw x station_cost_per_kw from the pool
-//   `station_source`, in
+//   `station_source` (before any household system when they share a pool), in
 //   poor villages without one, at most stations_per_county a year per county; a village's
-//   request goes through the pool as its first household's (VillageIndex).
+//   request goes through the pool as its first household's (the engine's VillageIndex).
 //   Income: kW x revenue_per_kw x realised_share a year (subsidies paid late make the realised
 //   income well below the nominal), first_year_share of it in the year of installation. A
 //   household's system pays the household (less repayment). A station's income is split:
@@ -95,7 +95,6 @@ class PvState final : public MeasureState {
   std::vector<std::uint16_t> debt;        // household's share still to repay, yuan
   std::vector<std::int8_t> station_year;  // per village: year its station was built
   std::vector<float> village_payout;      // per village: this year's station income per supported household
-  VillageIndex villages;
 };
 
 class Photovoltaic final : public Measure {
@@ -128,9 +127,7 @@ class Photovoltaic final : public Measure {
   std::span<const MetricInfo> metrics() const override { return metric_list; }
 
   std::unique_ptr<MeasureState> make_state(const Population& pop) const override {
-    auto st = std::make_unique<PvState>(pop.households.count(), pop.villages.count());
-    st->villages.build(pop.households.village, pop.villages.count());
-    return st;
+    return std::make_unique<PvState>(pop.households.count(), pop.villages.count());
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<PvState*>(s);
@@ -149,15 +146,16 @@ class Photovoltaic final : public Measure {
     const Households& h = c.pop.households;
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint32_t v = h.village[i];
-      if (stations_ > 0 && c.pop.villages.poor[v] && st.station_year[v] < 0 && st.villages.representative(v) == i) {
+      if (stations_ > 0 && c.pop.villages.poor[v] && st.station_year[v] < 0 && c.village_index.representative(v) == i) {
         Candidate k;
         k.household = static_cast<std::uint32_t>(i);
         k.measure = static_cast<std::uint8_t>(index());
         k.source = source_;
         k.option = option_station;
         k.source = station_source_;
+        k.tier = 0;  // village stations before household systems in a shared pool
         k.cost_fen = fen(station_kw_ * station_cost_);
-        k.gap = static_cast<float>(st.villages.size(v));  // the village with most households first
+        k.gap = static_cast<float>(c.village_index.size(v));  // the village with most households first
         k.gain = 0;
         k.limit_key = 1;
         k.limit = static_cast<std::uint16_t>(stations_);

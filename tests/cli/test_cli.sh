@@ -173,5 +173,12 @@ expect_in "trace header" traced.trace-7.csv "replicate,year,month,wage,income,me
 expect_rc "--trace out of range" 2 "$tuopin" run --households 3000 --trace 3000 -o y.h5
 expect_in "trace range message" err.txt "--trace expects a household id in 0 .. 2999"
 
+# Attribution by ablation: a table on stdout and /attribution in the file.
+expect_rc "--ablate" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 2 -o ablate.h5 --ablate
+expect_in "--ablate prints what each measure adds" out.txt "What each measure adds"
+expect_in "--ablate lists industry" out.txt "industry"
+h5ls ablate.h5/attribution > attribution.txt 2>&1
+expect_in "/attribution holds exits by measure" attribution.txt "exit_people"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

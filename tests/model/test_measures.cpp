@@ -152,7 +152,7 @@ TEST_CASE("pools are never overspent, over 200 random scenarios") {
 
 TEST_CASE("allocation and every output are identical on 1, 2 and 8 threads (task_arena)") {
   const LoadedScenario loaded = test::small_scenario(
-      "[funding]\nlevel = " + test::funding_level_for(0.8, 10000) + "\n", 10000, "", test::all_measures_on);
+      "[funding]\nlevel = " + test::funding_level_for(0.8, 10000) + "\n", 10000, "", test::every_measure_on());
   std::vector<std::uint64_t> hashes;
   for (int threads : {1, 2, 8}) {
     auto [r, seen] = test::with_threads(threads, [&] { return test::run(loaded.scenario, 2); });

@@ -194,7 +194,7 @@ TEST_CASE("the simulation store stays within 100 bytes per household") {
   // switched on, as simulate() reports it) must keep the total within 100.
   const Households h;
   CHECK(h.bytes_per_household() == 38);
-  const LoadedScenario all_on = test::small_scenario("", 2000, "", test::all_measures_on);
+  const LoadedScenario all_on = test::small_scenario("", 2000, "", test::every_measure_on());
   const SimulationResult r = test::run(all_on.scenario, 1);
   MESSAGE("state bytes per household with every measure on: " << r.state_bytes_per_household);
   CHECK(r.state_bytes_per_household >= 35);
