@@ -92,16 +92,32 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
   auto pool_of = [&](const Candidate& c) {
     return static_cast<std::size_t>(county[c.household]) * pool_source_count + static_cast<std::size_t>(c.source);
   };
-  std::vector<std::size_t> sizes(P, 0);
-  for (const auto& list : lists)
-    for (const Candidate& c : list) ++sizes[pool_of(c)];
+  // Keys grouped by pool with a parallel counting sort over the lists: count per (list, pool),
+  // prefix offsets in list order, then each list scatters its keys to its own offsets. The
+  // result is the same as one serial pass in list order.
+  const std::size_t L = lists.size();
+  std::vector<std::size_t> counts(L * P, 0);
+  tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
+    for (const Candidate& c : lists[l]) ++counts[l * P + pool_of(c)];
+  });
+  std::vector<std::size_t> sizes(P, 0), offset(L * P, 0), start(L, 0);
+  for (std::size_t p = 0; p < P; ++p)
+    for (std::size_t l = 0; l < L; ++l) {
+      offset[l * P + p] = sizes[p];
+      sizes[p] += counts[l * P + p];
+    }
+  for (std::size_t l = 1; l < L; ++l) start[l] = start[l - 1] + lists[l - 1].size();
   std::vector<std::vector<Key>> by_pool(P);
-  for (std::size_t p = 0; p < P; ++p) by_pool[p].reserve(sizes[p]);
-  std::uint64_t at = 0;
-  for (const auto& list : lists)
-    for (const Candidate& c : list)
-      by_pool[pool_of(c)].push_back({c.tier, descending(candidate_priority(c, funding.priority, uniform)),
-                                     (static_cast<std::uint64_t>(c.tiebreak) << 32) | c.household, &c, at++});
+  for (std::size_t p = 0; p < P; ++p) by_pool[p].resize(sizes[p]);
+  tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
+    std::uint64_t at = start[l];
+    std::size_t* next = offset.data() + l * P;
+    for (const Candidate& c : lists[l]) {
+      const std::size_t p = pool_of(c);
+      by_pool[p][next[p]++] = {c.tier, descending(candidate_priority(c, funding.priority, uniform)),
+                               (static_cast<std::uint64_t>(c.tiebreak) << 32) | c.household, &c, at++};
+    }
+  });
   std::vector<std::vector<Candidate>> funded(P);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
     auto& keys = by_pool[p];
