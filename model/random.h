@@ -51,7 +51,7 @@ enum class Stream : std::uint32_t {
   asset_income = 21,    // take-up of asset-income shares
   pairing = 22,         // whether a household is paired with a cadre (period 0, per replicate)
   relocation = 23,      // relocation: destination (draw 0, u1), job/land/homestead at funding (draw 1), return (draw 2), take-up (draw 7); whole-village flag (entity = village, draw 8)
-  renovation = 24,      // housing renovation: month of completion
+  renovation = 24,      // housing renovation: take-up (draw 7)
   photovoltaic = 25,    // photovoltaic: take-up
   microcredit = 26,     // microcredit: take-up (u0), use (u1), default (u2)
   agri_insurance = 27,  // policy agricultural insurance: take-up
