@@ -7,6 +7,9 @@
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
+#include <doctest/doctest.h>
+
+#include "funding.h"
 #include "population_synthesis.h"
 #include "scenario.h"
 #include "simulation.h"
@@ -72,6 +75,103 @@ inline std::uint64_t hash_values(const std::vector<std::int64_t>& values, std::u
     }
   }
   return h;
+}
+
+// One county, one village, households set by hand. Every household has the same modest income
+// so the pools' order is decided by the rules under test, not by chance.
+struct HandBuilt {
+  Population pop;
+  std::size_t add(LabourCapacity labour, RegistryStatus status, Cause cause, int adults, int children, int elderly) {
+    Households& h = pop.households;
+    const std::size_t i = h.count();
+    h.resize(i + 1);
+    h.county[i] = 0;
+    h.village[i] = 0;
+    h.size[i] = static_cast<std::uint8_t>(adults + children + elderly);
+    h.members[0][i] = 0;
+    h.members[1][i] = static_cast<std::uint8_t>(children);
+    h.members[2][i] = static_cast<std::uint8_t>(adults);
+    h.members[3][i] = static_cast<std::uint8_t>(elderly);
+    h.labour[i] = labour;
+    h.flags[i] = 0;
+    h.cause_main[i] = cause;
+    h.cause_secondary[i] = no_cause;
+    h.land[i] = 1.0f;
+    const float income = 1500.0f * h.size[i];  // yuan/year, half the line per member
+    h.base_income[0][i] = 0.4f * income;
+    h.base_income[1][i] = 0.4f * income;
+    h.base_income[2][i] = 0.2f * income;
+    h.base_income[3][i] = 0.0f;
+    h.status0[i] = status;
+    h.housing0[i] = HousingSafety::safe;
+    h.entry_year[i] = status == RegistryStatus::near_poor ? 0 : 2014;
+    return i;
+  }
+  HandBuilt() {
+    pop.villages.resize(1);
+    pop.villages.county[0] = 0;
+    pop.villages.poor[0] = 1;
+    pop.villages.remoteness[0] = 1;
+    pop.villages.road[0] = 1;
+    pop.villages.water[0] = 1;
+    pop.villages.collective_income[0] = 0;
+  }
+};
+
+// ---- reading results in tests ----
+
+// Index of a measure in the result's `measure` dimension (fails the test if absent).
+inline int measure_index(const SimulationResult& r, std::string_view name) {
+  for (int m = 0; m < r.measures; ++m)
+    if (r.measure_names[m] == name) return m;
+  FAIL("no measure " << name);
+  return -1;
+}
+
+// Index of a measure metric (fails the test if absent).
+inline int metric_index(const SimulationResult& r, std::string_view name) {
+  for (int k = 0; k < r.extra_metrics; ++k)
+    if (r.extra_metric_info[k].name == name) return k;
+  FAIL("no metric " << name);
+  return -1;
+}
+
+// Spending of a measure over every replicate, year and county (fen), from one source or all.
+inline std::int64_t spend_total(const SimulationResult& r, int measure, int source = -1) {
+  std::int64_t sum = 0;
+  for (int k = 0; k < r.replicates; ++k)
+    for (int y = 0; y < r.years; ++y)
+      for (int c = 0; c < r.counties; ++c)
+        for (int s = 0; s < fund_source_count; ++s)
+          if (source < 0 || s == source) sum += r.spend(k, y, c, measure, s);
+  return sum;
+}
+
+// Beneficiary households of a measure over every replicate and year.
+inline std::int64_t beneficiaries_total(const SimulationResult& r, int measure) {
+  std::int64_t sum = 0;
+  for (int k = 0; k < r.replicates; ++k)
+    for (int y = 0; y < r.years; ++y) sum += r.city_measure(r.beneficiary_households, k, y, measure);
+  return sum;
+}
+
+// One household's trace over one replicate of the scenario (SimulationOptions::trace_household).
+inline std::vector<TraceRow> trace_of(const Scenario& s, const Population& pop, std::size_t household) {
+  std::vector<TraceRow> rows;
+  SimulationOptions opt;
+  opt.seed = s.seed;
+  opt.trace_household = static_cast<std::int64_t>(household);
+  opt.trace = &rows;
+  simulate(s, pop, opt);
+  return rows;
+}
+
+// The trace row of a year and month (13: the assessment); fails the test if absent.
+inline const TraceRow& trace_row(const std::vector<TraceRow>& rows, int year, int month) {
+  for (const auto& r : rows)
+    if (r.year == year && r.month == month) return r;
+  FAIL("no trace row " << year << "-" << month);
+  return rows.front();
 }
 
 inline SimulationResult run(const Scenario& s, int replicates = 2) {

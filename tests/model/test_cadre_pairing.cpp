@@ -13,15 +13,8 @@
 namespace tuopin {
 namespace {
 
-int measure_of(const SimulationResult& r, std::string_view name) {
-  for (int m = 0; m < r.measures; ++m)
-    if (r.measure_names[m] == name) return m;
-  FAIL("no measure " << name);
-  return -1;
-}
-
 std::int64_t beneficiaries(const SimulationResult& r, std::string_view name, int year, int rep = 0) {
-  return r.city_measure(r.beneficiary_households, rep, year, measure_of(r, name));
+  return r.city_measure(r.beneficiary_households, rep, year, test::measure_index(r, name));
 }
 
 SimulationResult run_on(const Scenario& s, const Population& pop, int replicates = 1) {
@@ -163,7 +156,7 @@ TEST_CASE("cadre pairing: beneficiaries are the supported households that are pa
       const double n = static_cast<double>(beneficiaries(rq, "health", y, k));
       CHECK(std::abs(q - 0.25 * n) <= 4.0 * std::sqrt(n * 0.25 * 0.75));
     }
-  const int me = measure_of(rf, "cadre_pairing");
+  const int me = test::measure_index(rf, "cadre_pairing");
   for (int k = 0; k < 2; ++k)
     for (int y = 0; y < rf.years; ++y)
       for (int c = 0; c < rf.counties; ++c)

@@ -15,23 +15,9 @@
 namespace tuopin {
 namespace {
 
-int measure_of(const SimulationResult& r, std::string_view name) {
-  for (int m = 0; m < r.measures; ++m)
-    if (r.measure_names[m] == name) return m;
-  FAIL("no measure " << name);
-  return -1;
-}
-
-int metric_of(const SimulationResult& r, std::string_view name) {
-  for (int k = 0; k < r.extra_metrics; ++k)
-    if (r.extra_metric_info[k].name == name) return k;
-  FAIL("no metric " << name);
-  return -1;
-}
-
 // A measure metric of one replicate-year (county -1: the city).
 std::int64_t metric(const SimulationResult& r, std::string_view name, int rep, int year, int county = -1) {
-  const int k = metric_of(r, name);
+  const int k = test::metric_index(r, name);
   std::int64_t sum = 0;
   for (int c = 0; c < r.counties; ++c)
     if (county < 0 || c == county) sum += r.measure_metrics[r.cell(rep, year, c) * r.extra_metrics + k];
@@ -50,13 +36,6 @@ std::int64_t total_spend(const SimulationResult& r, int measure) {
   for (int k = 0; k < r.replicates; ++k)
     for (int y = 0; y < r.years; ++y)
       for (int c = 0; c < r.counties; ++c) sum += spend_of(r, measure, k, y, c);
-  return sum;
-}
-
-std::int64_t total_beneficiaries(const SimulationResult& r, int measure) {
-  std::int64_t sum = 0;
-  for (int k = 0; k < r.replicates; ++k)
-    for (int y = 0; y < r.years; ++y) sum += r.city_measure(r.beneficiary_households, k, y, measure);
   return sum;
 }
 
@@ -122,13 +101,6 @@ Traced trace_of(const Scenario& s, const Population& pop, std::size_t household)
   return t;
 }
 
-const TraceRow& row(const std::vector<TraceRow>& rows, int year, int month) {
-  for (const auto& r : rows)
-    if (r.year == year && r.month == month) return r;
-  FAIL("no trace row " << year << "-" << month);
-  return rows.front();
-}
-
 // Chance out of the way: no shocks, no income noise, no targeting error, plenty of money.
 const std::string deterministic =
     "[shocks]\nillness_rate = 0.0\ndisaster_rate = 0.0\n"
@@ -152,8 +124,8 @@ TEST_CASE("invariant: collective economy and cadre pairing switched off change n
   const SimulationResult r = test::run(loaded.scenario, 3);
   CHECK(test::hash_values(r.values) == 12949621282638356383ull);  // test_golden.cpp
   for (const char* name : {"collective_economy", "cadre_pairing"}) {
-    CHECK(total_spend(r, measure_of(r, name)) == 0);
-    CHECK(total_beneficiaries(r, measure_of(r, name)) == 0);
+    CHECK(total_spend(r, test::measure_index(r, name)) == 0);
+    CHECK(test::beneficiaries_total(r, test::measure_index(r, name)) == 0);
   }
   for (auto v : r.measure_metrics) CHECK(v == 0);
 }
@@ -161,9 +133,9 @@ TEST_CASE("invariant: collective economy and cadre pairing switched off change n
 TEST_CASE("collective economy: zero budget gives no spending, no project and no pay-out") {
   const LoadedScenario loaded = test::small_scenario("[funding]\nlevel = 0.0\n", 6000, "", collective_on);
   const SimulationResult r = test::run(loaded.scenario, 2);
-  const int me = measure_of(r, "collective_economy");
+  const int me = test::measure_index(r, "collective_economy");
   CHECK(total_spend(r, me) == 0);
-  CHECK(total_beneficiaries(r, me) == 0);
+  CHECK(test::beneficiaries_total(r, me) == 0);
   for (int k = 0; k < r.replicates; ++k)
     for (int y = 0; y < r.years; ++y) {
       CHECK(metric(r, "collective_projects", k, y) == 0);
@@ -181,7 +153,7 @@ TEST_CASE("collective economy: spending is the funded projects' cost, from its s
   const LoadedScenario loaded = test::small_scenario("", 10000, "", collective_on);
   const Scenario& s = loaded.scenario;
   const SimulationResult r = test::run(s, 2);
-  const int me = measure_of(r, "collective_economy");
+  const int me = test::measure_index(r, "collective_economy");
   const int source = static_cast<int>(FundSource::integrated_agri);
   std::int64_t projects = 0, roads = 0;
   for (int k = 0; k < r.replicates; ++k)
@@ -199,7 +171,7 @@ TEST_CASE("collective economy: spending is the funded projects' cost, from its s
       }
   CHECK(projects > 0);
   CHECK(roads > 0);
-  CHECK(total_beneficiaries(r, me) > 0);
+  CHECK(test::beneficiaries_total(r, me) > 0);
   // Income projects raise the villages' collective income and pay posts and dividends.
   CHECK(metric(r, "collective_income_yuan", 0, 2) > metric(r, "collective_income_yuan", 0, 0));
   CHECK(metric(r, "collective_income_villages", 0, 2) > metric(r, "collective_income_villages", 0, 0));
@@ -228,7 +200,7 @@ TEST_CASE("collective economy: one project per village and year with the cap, po
     CHECK(metric(r, "village_road_projects", 0, y) == expected[y][1]);
     CHECK(metric(r, "village_water_projects", 0, y) == expected[y][2]);
   }
-  CHECK(spend_of(r, measure_of(r, "collective_economy"), 0, 0, 0) == 98500000);
+  CHECK(spend_of(r, test::measure_index(r, "collective_economy"), 0, 0, 0) == 98500000);
 }
 
 TEST_CASE("collective economy trace: a road built in a village raises its households' wages from the year after funding") {
@@ -246,10 +218,10 @@ TEST_CASE("collective economy trace: a road built in a village raises its househ
     const Traced t1 = trace_of(with.scenario, hb.pop, i), t0 = trace_of(without.scenario, hb.pop, i);
     const double factor = i == a ? 1.25 : 1.0;
     for (int m = 1; m <= 12; ++m) {
-      CHECK(row(t1.rows, y0, m).wage == doctest::Approx(row(t0.rows, y0, m).wage).epsilon(1e-6));  // being built
-      CHECK(row(t1.rows, y0 + 1, m).wage == doctest::Approx(factor * row(t0.rows, y0 + 1, m).wage).epsilon(1e-6));
-      CHECK(row(t1.rows, y0 + 2, m).wage == doctest::Approx(factor * row(t0.rows, y0 + 2, m).wage).epsilon(1e-6));
-      CHECK(row(t1.rows, y0 + 1, m).measures == 0.0);  // no income project: income above the target
+      CHECK(test::trace_row(t1.rows, y0, m).wage == doctest::Approx(test::trace_row(t0.rows, y0, m).wage).epsilon(1e-6));  // being built
+      CHECK(test::trace_row(t1.rows, y0 + 1, m).wage == doctest::Approx(factor * test::trace_row(t0.rows, y0 + 1, m).wage).epsilon(1e-6));
+      CHECK(test::trace_row(t1.rows, y0 + 2, m).wage == doctest::Approx(factor * test::trace_row(t0.rows, y0 + 2, m).wage).epsilon(1e-6));
+      CHECK(test::trace_row(t1.rows, y0 + 1, m).measures == 0.0);  // no income project: income above the target
     }
     CHECK(metric(t1.result, "village_road_projects", 0, 0) == 1);
     CHECK(metric(t1.result, "collective_projects", 0, 0) == 0);
@@ -275,19 +247,19 @@ TEST_CASE("collective economy trace: collective income pays public-welfare posts
   for (int k = 0; k < 4; ++k) {
     INFO("household " << k);
     const Traced t = trace_of(loaded.scenario, hb.pop, ids[k]);
-    CHECK(row(t.rows, y0, 6).measures == 0.0);
+    CHECK(test::trace_row(t.rows, y0, 6).measures == 0.0);
     for (int y = y0 + 1; y <= y0 + 2; ++y)
-      for (int m = 1; m <= 12; ++m) CHECK(row(t.rows, y, m).measures == doctest::Approx(expected[k]).epsilon(1e-5));
+      for (int m = 1; m <= 12; ++m) CHECK(test::trace_row(t.rows, y, m).measures == doctest::Approx(expected[k]).epsilon(1e-5));
     CHECK(metric(t.result, "collective_projects", 0, 0) == 1);
     CHECK(metric(t.result, "collective_posts", 0, 1) == 2);
     CHECK(metric(t.result, "collective_payout_yuan", 0, 1) == 2 * 4800 + 33375);
     CHECK(metric(t.result, "collective_income_yuan", 0, 1) == 66750);
-    CHECK(t.result.city_measure(t.result.beneficiary_households, 0, 1, measure_of(t.result, "collective_economy")) == 3);
+    CHECK(t.result.city_measure(t.result.beneficiary_households, 0, 1, test::measure_index(t.result, "collective_economy")) == 3);
   }
   // One post only: exactly one of the two households with labour holds it.
   const LoadedScenario one_post = test::small_scenario(keys + "max_posts = 1\n", 1000);
-  const double paid = row(trace_of(one_post.scenario, hb.pop, a).rows, y0 + 1, 1).measures +
-                      row(trace_of(one_post.scenario, hb.pop, d).rows, y0 + 1, 1).measures;
+  const double paid = test::trace_row(trace_of(one_post.scenario, hb.pop, a).rows, y0 + 1, 1).measures +
+                      test::trace_row(trace_of(one_post.scenario, hb.pop, d).rows, y0 + 1, 1).measures;
   CHECK(paid == doctest::Approx(2 * dividend + 400.0).epsilon(1e-5));
   // All collective income pays out with baseline_pays: a village that had 120,000 a year pays
   // dividends without any project (income above the target: none is funded).
@@ -295,8 +267,8 @@ TEST_CASE("collective economy trace: collective income pays public-welfare posts
   const auto w = rich.village(true, true, true, 120000.0f);
   const auto e = rich.add(w, LabourCapacity::none, RegistryStatus::poor);
   const LoadedScenario all = test::small_scenario(keys + "baseline_pays = true\npost_share = 0.0\n", 1000);
-  CHECK(row(trace_of(all.scenario, rich.pop, e).rows, y0, 1).measures == doctest::Approx(0.5 * 120000.0 / 12).epsilon(1e-5));
-  CHECK(row(trace_of(loaded.scenario, rich.pop, e).rows, y0, 1).measures == 0.0);
+  CHECK(test::trace_row(trace_of(all.scenario, rich.pop, e).rows, y0, 1).measures == doctest::Approx(0.5 * 120000.0 / 12).epsilon(1e-5));
+  CHECK(test::trace_row(trace_of(loaded.scenario, rich.pop, e).rows, y0, 1).measures == 0.0);
 }
 
 TEST_CASE("collective economy trace: a failed income project stops paying and the village asks again") {
@@ -311,13 +283,13 @@ TEST_CASE("collective economy trace: a failed income project stops paying and th
   const Traced f = trace_of(fails.scenario, hb.pop, a), l = trace_of(lasts.scenario, hb.pop, a);
   // Finished in the year it is funded (build_years = 0); failed at the next year's plan, when
   // the village still had the income and asked for nothing; funded again the year after.
-  CHECK(row(f.rows, y0, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
-  CHECK(row(f.rows, y0 + 1, 3).measures == 0.0);
-  CHECK(row(f.rows, y0 + 2, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
+  CHECK(test::trace_row(f.rows, y0, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
+  CHECK(test::trace_row(f.rows, y0 + 1, 3).measures == 0.0);
+  CHECK(test::trace_row(f.rows, y0 + 2, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
   for (int y = 0; y < 3; ++y) {
     CHECK(metric(f.result, "collective_projects", 0, y) == (y == 1 ? 0 : 1));
     CHECK(metric(l.result, "collective_projects", 0, y) == (y == 0 ? 1 : 0));
-    CHECK(row(l.rows, y0 + y, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
+    CHECK(test::trace_row(l.rows, y0 + y, 3).measures == doctest::Approx(dividend).epsilon(1e-5));
   }
 }
 

@@ -17,13 +17,6 @@
 namespace tuopin {
 namespace {
 
-int measure_index(const SimulationResult& r, std::string_view name) {
-  for (int m = 0; m < r.measures; ++m)
-    if (r.measure_names[m] == name) return m;
-  FAIL("no measure " << name);
-  return -1;
-}
-
 std::int64_t total_spend(const SimulationResult& r, int measure, int source = -1) {
   std::int64_t sum = 0;
   for (int k = 0; k < r.replicates; ++k)
@@ -81,7 +74,7 @@ TEST_CASE("invariant: a measure switched off in a plan leaves the others' outcom
   const SimulationResult ra = test::run(a.scenario, 2), rb = test::run(b.scenario, 2);
   CHECK(ra.values == rb.values);
   CHECK(ra.spend_fen == rb.spend_fen);
-  CHECK(total_spend(ra, measure_index(ra, "asset_income")) == 0);
+  CHECK(total_spend(ra, test::measure_index(ra, "asset_income")) == 0);
 }
 
 TEST_CASE("invariant: zero budget gives zero spending and beneficiaries for every pool-funded measure") {
@@ -89,13 +82,13 @@ TEST_CASE("invariant: zero budget gives zero spending and beneficiaries for ever
   const SimulationResult r = test::run(loaded.scenario, 2);
   for (const auto& name : pool_measures) {
     INFO(name);
-    CHECK(total_spend(r, measure_index(r, name)) == 0);
-    CHECK(total_beneficiaries(r, measure_index(r, name)) == 0);
+    CHECK(total_spend(r, test::measure_index(r, name)) == 0);
+    CHECK(total_beneficiaries(r, test::measure_index(r, name)) == 0);
   }
   // The hardship fund is a pool too; entitlements are not, and are still paid.
-  CHECK(total_spend(r, measure_index(r, "health"), static_cast<int>(FundSource::hardship_fund)) == 0);
-  CHECK(total_spend(r, measure_index(r, "safety_net"), static_cast<int>(FundSource::entitlement)) > 0);
-  CHECK(total_spend(r, measure_index(r, "health"), static_cast<int>(FundSource::entitlement)) > 0);
+  CHECK(total_spend(r, test::measure_index(r, "health"), static_cast<int>(FundSource::hardship_fund)) == 0);
+  CHECK(total_spend(r, test::measure_index(r, "safety_net"), static_cast<int>(FundSource::entitlement)) > 0);
+  CHECK(total_spend(r, test::measure_index(r, "health"), static_cast<int>(FundSource::entitlement)) > 0);
   for (auto v : r.pool_available_fen) CHECK(v == 0);
 }
 
@@ -111,7 +104,7 @@ TEST_CASE("each measure switched on alone spends only from its own source") {
             "\"\npathway_unwilling = \"" + (name == "employment" ? name : "none") + "\"\n",
         6000);
     const SimulationResult r = test::run(loaded.scenario, 1);
-    const int me = measure_index(r, name);
+    const int me = test::measure_index(r, name);
     for (int m = 0; m < r.measures; ++m)
       if (m != me) CHECK(total_spend(r, m) == 0);
     CHECK(total_spend(r, me) > 0);
@@ -180,7 +173,7 @@ TEST_CASE("public-welfare posts never exceed their cap per village") {
       "[funding]\nlevel = 10.0\n[measures.employment]\nposts_per_village = 1\ntraining_cost = 0.0\n", 8000, "",
       test::all_measures_on);
   const SimulationResult rp = simulate(posts_only.scenario, pop, opt);
-  const int e = measure_index(rp, "employment");
+  const int e = test::measure_index(rp, "employment");
   for (int y = 0; y < rp.years; ++y) {
     std::int64_t fen = 0;
     for (int c = 0; c < rp.counties; ++c)
@@ -240,63 +233,6 @@ TEST_CASE("two lines merged: nobody without labour stays below the line for inco
 
 namespace {
 
-// One county, one village, households set by hand. Every household has the same modest income
-// so the pools' order is decided by the rules under test, not by chance.
-struct HandBuilt {
-  Population pop;
-  std::size_t add(LabourCapacity labour, RegistryStatus status, Cause cause, int adults, int children, int elderly) {
-    Households& h = pop.households;
-    const std::size_t i = h.count();
-    h.resize(i + 1);
-    h.county[i] = 0;
-    h.village[i] = 0;
-    h.size[i] = static_cast<std::uint8_t>(adults + children + elderly);
-    h.members[0][i] = 0;
-    h.members[1][i] = static_cast<std::uint8_t>(children);
-    h.members[2][i] = static_cast<std::uint8_t>(adults);
-    h.members[3][i] = static_cast<std::uint8_t>(elderly);
-    h.labour[i] = labour;
-    h.flags[i] = 0;
-    h.cause_main[i] = cause;
-    h.cause_secondary[i] = no_cause;
-    h.land[i] = 1.0f;
-    const float income = 1500.0f * h.size[i];  // yuan/year, half the line per member
-    h.base_income[0][i] = 0.4f * income;
-    h.base_income[1][i] = 0.4f * income;
-    h.base_income[2][i] = 0.2f * income;
-    h.base_income[3][i] = 0.0f;
-    h.status0[i] = status;
-    h.housing0[i] = HousingSafety::safe;
-    h.entry_year[i] = status == RegistryStatus::near_poor ? 0 : 2014;
-    return i;
-  }
-  HandBuilt() {
-    pop.villages.resize(1);
-    pop.villages.county[0] = 0;
-    pop.villages.poor[0] = 1;
-    pop.villages.remoteness[0] = 1;
-    pop.villages.road[0] = 1;
-    pop.villages.water[0] = 1;
-    pop.villages.collective_income[0] = 0;
-  }
-};
-
-std::vector<TraceRow> trace_of(const Scenario& s, const Population& pop, std::size_t household) {
-  std::vector<TraceRow> rows;
-  SimulationOptions opt;
-  opt.seed = s.seed;
-  opt.trace_household = static_cast<std::int64_t>(household);
-  opt.trace = &rows;
-  simulate(s, pop, opt);
-  return rows;
-}
-
-const TraceRow& row(const std::vector<TraceRow>& rows, int year, int month) {
-  for (const auto& r : rows)
-    if (r.year == year && r.month == month) return r;
-  FAIL("no trace row " << year << "-" << month);
-  return rows.front();
-}
 
 // Chance out of the way: no shocks, no income noise, no targeting error, everyone willing
 // unless their cause is low motivation, projects that always succeed at a fixed price.
@@ -313,7 +249,7 @@ const std::string deterministic =
 }  // namespace
 
 TEST_CASE("eligibility: each household type gets its pathway, and only the registered poor are targeted") {
-  HandBuilt hb;
+  test::HandBuilt hb;
   const auto no_labour = hb.add(LabourCapacity::none, RegistryStatus::poor, Cause::illness, 0, 0, 2);
   const auto willing = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 1, 0);
   const auto unwilling = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::low_motivation, 2, 0, 0);
@@ -327,27 +263,27 @@ TEST_CASE("eligibility: each household type gets its pathway, and only the regis
     return -1;
   };
   const int first = s.first_year;
-  CHECK(row(trace_of(s, hb.pop, no_labour), first, 1).pathway == index_of("asset_income"));
-  CHECK(row(trace_of(s, hb.pop, willing), first, 1).pathway == index_of("industry"));
-  CHECK(row(trace_of(s, hb.pop, unwilling), first, 1).pathway == index_of("employment"));
-  const auto weak_rows = trace_of(s, hb.pop, weak);
-  CHECK(row(weak_rows, first, 1).pathway == index_of("employment"));
+  CHECK(test::trace_row(test::trace_of(s, hb.pop, no_labour), first, 1).pathway == index_of("asset_income"));
+  CHECK(test::trace_row(test::trace_of(s, hb.pop, willing), first, 1).pathway == index_of("industry"));
+  CHECK(test::trace_row(test::trace_of(s, hb.pop, unwilling), first, 1).pathway == index_of("employment"));
+  const auto weak_rows = test::trace_of(s, hb.pop, weak);
+  CHECK(test::trace_row(weak_rows, first, 1).pathway == index_of("employment"));
   // A weak-labour household gets a public-welfare post (400 yuan a month), not training.
-  CHECK(row(weak_rows, first, 1).measures == doctest::Approx(400.0));
-  const auto near = trace_of(s, hb.pop, near_poor);
-  CHECK(row(near, first, 1).pathway == no_pathway);
-  CHECK(row(near, first, 1).supported == 0);
-  CHECK(row(near, first, 1).measures == 0.0);
+  CHECK(test::trace_row(weak_rows, first, 1).measures == doctest::Approx(400.0));
+  const auto near = test::trace_of(s, hb.pop, near_poor);
+  CHECK(test::trace_row(near, first, 1).pathway == no_pathway);
+  CHECK(test::trace_row(near, first, 1).supported == 0);
+  CHECK(test::trace_row(near, first, 1).measures == 0.0);
   // The trained worker is placed in a workshop: 1200 yuan for 10 months, spread over 12.
-  CHECK(row(trace_of(s, hb.pop, unwilling), first, 1).measures == doctest::Approx(1000.0));
+  CHECK(test::trace_row(test::trace_of(s, hb.pop, unwilling), first, 1).measures == doctest::Approx(1000.0));
   // The child of the willing household brings education aid (1134 a year) on top of industry.
-  const auto w = trace_of(s, hb.pop, willing);
+  const auto w = test::trace_of(s, hb.pop, willing);
   const double industry_first_year = 1949.0 * 3 * 0.5 / 12.0;  // gain x size x ramp, per month
-  CHECK(row(w, first, 1).measures == doctest::Approx(industry_first_year + 1134.0 / 12.0).epsilon(1e-5));
+  CHECK(test::trace_row(w, first, 1).measures == doctest::Approx(industry_first_year + 1134.0 / 12.0).epsilon(1e-5));
 }
 
 TEST_CASE("trace: one household month by month through a funded industry project and its exit") {
-  HandBuilt hb;
+  test::HandBuilt hb;
   const auto willing = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 0, 0);
   const LoadedScenario loaded = test::small_scenario(
       deterministic, 1000, "",
@@ -355,26 +291,26 @@ TEST_CASE("trace: one household month by month through a funded industry project
        "targeting.support_after_exit_years=0", "targeting.pathway_no_labour=none",
        "targeting.pathway_unwilling=none"});
   const Scenario& s = loaded.scenario;
-  const auto rows = trace_of(s, hb.pop, willing);
+  const auto rows = test::trace_of(s, hb.pop, willing);
   REQUIRE(rows.size() == 3 * 13);
   const int y0 = s.first_year;
   const double full = 1949.0 * 2 / 12.0;  // gain per person x 2 members, per month
   for (int m = 1; m <= 12; ++m) {
-    CHECK(row(rows, y0, m).measures == doctest::Approx(0.5 * full).epsilon(1e-5));  // ramp-up year
-    CHECK(row(rows, y0, m).supported == 2);
+    CHECK(test::trace_row(rows, y0, m).measures == doctest::Approx(0.5 * full).epsilon(1e-5));  // ramp-up year
+    CHECK(test::trace_row(rows, y0, m).supported == 2);
   }
   // Half the line of base income plus half a year's gain: 1500 + 1949/2 per person < 2952, poor.
-  CHECK(row(rows, y0, 13).status == static_cast<int>(RegistryStatus::poor));
+  CHECK(test::trace_row(rows, y0, 13).status == static_cast<int>(RegistryStatus::poor));
   // Full output in the second year: 1500 x 1.08-ish + 1949 > 2952, exits at its end.
-  CHECK(row(rows, y0 + 1, 6).measures == doctest::Approx(full).epsilon(1e-5));
-  CHECK(row(rows, y0 + 1, 13).status == static_cast<int>(RegistryStatus::exited));
+  CHECK(test::trace_row(rows, y0 + 1, 6).measures == doctest::Approx(full).epsilon(1e-5));
+  CHECK(test::trace_row(rows, y0 + 1, 13).status == static_cast<int>(RegistryStatus::exited));
   // Support stops at exit: the third year keeps only retained_share of the gain.
-  CHECK(row(rows, y0 + 2, 1).supported == 0);
-  CHECK(row(rows, y0 + 2, 1).measures == doctest::Approx(0.25 * full).epsilon(1e-5));
+  CHECK(test::trace_row(rows, y0 + 2, 1).supported == 0);
+  CHECK(test::trace_row(rows, y0 + 2, 1).measures == doctest::Approx(0.25 * full).epsilon(1e-5));
   // Monthly income adds up to the year's.
   double sum = 0;
-  for (int m = 1; m <= 12; ++m) sum += row(rows, y0, m).income;
-  CHECK(sum == doctest::Approx(row(rows, y0, 13).income).epsilon(1e-4));
+  for (int m = 1; m <= 12; ++m) sum += test::trace_row(rows, y0, m).income;
+  CHECK(sum == doctest::Approx(test::trace_row(rows, y0, 13).income).epsilon(1e-4));
 }
 
 }  // namespace tuopin

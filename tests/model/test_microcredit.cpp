@@ -14,20 +14,6 @@
 namespace tuopin {
 namespace {
 
-int mc_measure(const SimulationResult& r, std::string_view name) {
-  for (int m = 0; m < r.measures; ++m)
-    if (r.measure_names[m] == name) return m;
-  FAIL("no measure " << name);
-  return -1;
-}
-
-int mc_metric(const SimulationResult& r, std::string_view name) {
-  for (int k = 0; k < r.extra_metrics; ++k)
-    if (r.extra_metric_info[k].name == name) return k;
-  FAIL("no metric " << name);
-  return -1;
-}
-
 std::int64_t mc_value(const SimulationResult& r, int rep, int y, int c, int k) {
   return r.measure_metrics[r.cell(rep, y, c) * r.extra_metrics + k];
 }
@@ -45,88 +31,16 @@ std::int64_t mc_total(const SimulationResult& r, int k) {
   return sum;
 }
 
-std::int64_t mc_spend(const SimulationResult& r, int measure, int source = -1) {
-  std::int64_t sum = 0;
-  for (int k = 0; k < r.replicates; ++k)
-    for (int y = 0; y < r.years; ++y)
-      for (int c = 0; c < r.counties; ++c)
-        for (int s = 0; s < fund_source_count; ++s)
-          if (source < 0 || s == source) sum += r.spend(k, y, c, measure, s);
-  return sum;
-}
-
-std::int64_t mc_beneficiaries(const SimulationResult& r, int measure) {
-  std::int64_t sum = 0;
-  for (int k = 0; k < r.replicates; ++k)
-    for (int y = 0; y < r.years; ++y) sum += r.city_measure(r.beneficiary_households, k, y, measure);
-  return sum;
-}
-
 // Microcredit alone: no pathway measure.
 const std::vector<std::string> mc_alone = {"measures.microcredit.enabled=true", "targeting.pathway_no_labour=none",
                                            "targeting.pathway_willing=none", "targeting.pathway_unwilling=none"};
 
 // One county, one village, households set by hand (as in test_measures.cpp).
-struct McHandBuilt {
-  Population pop;
-  std::size_t add(LabourCapacity labour, RegistryStatus status, int adults, int elderly) {
-    Households& h = pop.households;
-    const std::size_t i = h.count();
-    h.resize(i + 1);
-    h.county[i] = 0;
-    h.village[i] = 0;
-    h.size[i] = static_cast<std::uint8_t>(adults + elderly);
-    h.members[0][i] = 0;
-    h.members[1][i] = 0;
-    h.members[2][i] = static_cast<std::uint8_t>(adults);
-    h.members[3][i] = static_cast<std::uint8_t>(elderly);
-    h.labour[i] = labour;
-    h.flags[i] = 0;
-    h.cause_main[i] = Cause::lack_of_capital;
-    h.cause_secondary[i] = no_cause;
-    h.land[i] = 1.0f;
-    const float income = 1500.0f * h.size[i];  // half the line per member
-    h.base_income[0][i] = 0.4f * income;
-    h.base_income[1][i] = 0.4f * income;
-    h.base_income[2][i] = 0.2f * income;
-    h.base_income[3][i] = 0.0f;
-    h.status0[i] = status;
-    h.housing0[i] = HousingSafety::safe;
-    h.entry_year[i] = status == RegistryStatus::near_poor ? 0 : 2014;
-    return i;
-  }
-  McHandBuilt() {
-    pop.villages.resize(1);
-    pop.villages.county[0] = 0;
-    pop.villages.poor[0] = 1;
-    pop.villages.remoteness[0] = 1;
-    pop.villages.road[0] = 1;
-    pop.villages.water[0] = 1;
-    pop.villages.collective_income[0] = 0;
-  }
-};
-
-std::vector<TraceRow> mc_trace(const Scenario& s, const Population& pop, std::size_t household) {
-  std::vector<TraceRow> rows;
-  SimulationOptions opt;
-  opt.seed = s.seed;
-  opt.trace_household = static_cast<std::int64_t>(household);
-  opt.trace = &rows;
-  simulate(s, pop, opt);
-  return rows;
-}
 
 SimulationResult mc_simulate(const Scenario& s, const Population& pop) {
   SimulationOptions opt;
   opt.seed = s.seed;
   return simulate(s, pop, opt);
-}
-
-const TraceRow& mc_row(const std::vector<TraceRow>& rows, int year, int month) {
-  for (const auto& r : rows)
-    if (r.year == year && r.month == month) return r;
-  FAIL("no trace row " << year << "-" << month);
-  return rows.front();
 }
 
 // Chance out of the way: no shocks, no income noise, no targeting error, no new registrations
@@ -155,9 +69,9 @@ TEST_CASE("invariant: microcredit and agricultural insurance switched off change
   const SimulationResult r = test::run(loaded.scenario, 3);
   CHECK(test::hash_values(r.values) == 12949621282638356383ull);  // test_golden.cpp
   for (const char* name : {"microcredit", "agri_insurance"}) {
-    const int m = mc_measure(r, name);
-    CHECK(mc_spend(r, m) == 0);
-    CHECK(mc_beneficiaries(r, m) == 0);
+    const int m = test::measure_index(r, name);
+    CHECK(test::spend_total(r, m) == 0);
+    CHECK(test::beneficiaries_total(r, m) == 0);
   }
   for (auto v : r.measure_metrics) CHECK(v == 0);
 }
@@ -166,30 +80,30 @@ TEST_CASE("microcredit: zero budget lends nothing and spends nothing from the po
   // funding.level = 0: no pool money and no fund.
   const LoadedScenario zero = test::small_scenario("[funding]\nlevel = 0.0\n", 6000, "", mc_alone);
   const SimulationResult r = test::run(zero.scenario, 2);
-  const int m = mc_measure(r, "microcredit");
-  CHECK(mc_spend(r, m) == 0);
-  CHECK(mc_beneficiaries(r, m) == 0);
-  CHECK(mc_total(r, mc_metric(r, "microcredit_issued_yuan")) == 0);
+  const int m = test::measure_index(r, "microcredit");
+  CHECK(test::spend_total(r, m) == 0);
+  CHECK(test::beneficiaries_total(r, m) == 0);
+  CHECK(mc_total(r, test::metric_index(r, "microcredit_issued_yuan")) == 0);
   // A fund but an empty pool: the interest subsidy cannot be paid, so no loan is made.
   const LoadedScenario no_pool = test::small_scenario(
       "[funding.provincial_special]\nscale = 0.0\n[funding]\nunspent = \"lapse\"\n", 6000, "", mc_alone);
   const SimulationResult rp = test::run(no_pool.scenario, 2);
-  CHECK(mc_spend(rp, m) == 0);
-  CHECK(mc_total(rp, mc_metric(rp, "microcredit_issued_yuan")) == 0);
+  CHECK(test::spend_total(rp, m) == 0);
+  CHECK(mc_total(rp, test::metric_index(rp, "microcredit_issued_yuan")) == 0);
   // The same with the pool: loans are made and their subsidies paid from it, and only from it.
   const LoadedScenario with_pool = test::small_scenario("", 6000, "", mc_alone);
   const SimulationResult rw = test::run(with_pool.scenario, 2);
-  CHECK(mc_total(rw, mc_metric(rw, "microcredit_issued_yuan")) > 0);
-  CHECK(mc_spend(rw, m) > 0);
-  CHECK(mc_spend(rw, m) == mc_spend(rw, m, static_cast<int>(FundSource::provincial_special)));
+  CHECK(mc_total(rw, test::metric_index(rw, "microcredit_issued_yuan")) > 0);
+  CHECK(test::spend_total(rw, m) > 0);
+  CHECK(test::spend_total(rw, m) == test::spend_total(rw, m, static_cast<int>(FundSource::provincial_special)));
 }
 
 TEST_CASE("microcredit eligibility: a loan's income for a household with labour, none without labour") {
-  McHandBuilt hb;
-  const auto normal = hb.add(LabourCapacity::normal, RegistryStatus::poor, 2, 0);
-  const auto weak = hb.add(LabourCapacity::weak, RegistryStatus::poor, 1, 1);
-  const auto none = hb.add(LabourCapacity::none, RegistryStatus::poor, 0, 2);
-  const auto near_poor = hb.add(LabourCapacity::normal, RegistryStatus::near_poor, 2, 0);
+  test::HandBuilt hb;
+  const auto normal = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 0, 0);
+  const auto weak = hb.add(LabourCapacity::weak, RegistryStatus::poor, Cause::lack_of_capital, 1, 0, 1);
+  const auto none = hb.add(LabourCapacity::none, RegistryStatus::poor, Cause::lack_of_capital, 0, 0, 2);
+  const auto near_poor = hb.add(LabourCapacity::normal, RegistryStatus::near_poor, Cause::lack_of_capital, 2, 0, 0);
   std::vector<std::string> settings = mc_alone;
   for (const char* s : {"measures.microcredit.take_up=1.0", "measures.microcredit.self_use_share=1.0",
                         "measures.microcredit.own_return=0.02", "measures.microcredit.default_rate_own=0.0"})
@@ -199,20 +113,20 @@ TEST_CASE("microcredit eligibility: a loan's income for a household with labour,
   const int y0 = s.first_year;
   const double own = 0.02 * 50000.0 / 12.0;  // own_return x loan, per month
   for (const auto i : {normal, weak}) {
-    const auto rows = mc_trace(s, hb.pop, i);
+    const auto rows = test::trace_of(s, hb.pop, i);
     for (int y = y0; y < y0 + 3; ++y)
-      for (int m = 1; m <= 12; ++m) CHECK(mc_row(rows, y, m).measures == doctest::Approx(own));
+      for (int m = 1; m <= 12; ++m) CHECK(test::trace_row(rows, y, m).measures == doctest::Approx(own));
   }
   for (const auto i : {none, near_poor}) {
     INFO("household " << i);
-    const auto rows = mc_trace(s, hb.pop, i);
+    const auto rows = test::trace_of(s, hb.pop, i);
     for (const auto& row : rows) CHECK(row.measures == 0.0);
   }
   // Two loans of 50,000 issued in the first year, outstanding until the end of their term; the
   // subsidy (0.0435 x 50,000 a year each) paid from the provincial pool every year.
   const SimulationResult r = mc_simulate(s, hb.pop);
-  const int m = mc_measure(r, "microcredit");
-  const int issued = mc_metric(r, "microcredit_issued_yuan"), outstanding = mc_metric(r, "microcredit_outstanding_yuan");
+  const int m = test::measure_index(r, "microcredit");
+  const int issued = test::metric_index(r, "microcredit_issued_yuan"), outstanding = test::metric_index(r, "microcredit_outstanding_yuan");
   CHECK(mc_city(r, 0, 0, issued) == 100000);
   CHECK(mc_city(r, 0, 1, issued) == 0);
   CHECK(mc_city(r, 0, 0, outstanding) == 100000);
@@ -226,15 +140,15 @@ TEST_CASE("microcredit eligibility: a loan's income for a household with labour,
   settings.emplace_back("measures.microcredit.self_use_share=0.0");
   settings.emplace_back("measures.microcredit.default_rate_enterprise=0.0");
   const LoadedScenario ent = test::small_scenario(mc_deterministic, 1000, "", settings);
-  const auto rows = mc_trace(ent.scenario, hb.pop, normal);
-  CHECK(mc_row(rows, y0 + 1, 6).measures == doctest::Approx(0.08 * 50000.0 / 12.0));
+  const auto rows = test::trace_of(ent.scenario, hb.pop, normal);
+  CHECK(test::trace_row(rows, y0 + 1, 6).measures == doctest::Approx(0.08 * 50000.0 / 12.0));
 }
 
 TEST_CASE("microcredit: a loan whose subsidy the pool cannot pay costs its borrower the interest") {
   // The provincial pool holds 3,000 yuan in the first year (a subsidy is 2,175) and half as much
   // in each later year, nothing carried over.
-  McHandBuilt hb;
-  const auto i = hb.add(LabourCapacity::normal, RegistryStatus::poor, 2, 0);
+  test::HandBuilt hb;
+  const auto i = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 0, 0);
   std::vector<std::string> settings = mc_alone;
   for (const char* s : {"measures.microcredit.take_up=1.0", "measures.microcredit.self_use_share=1.0",
                         "measures.microcredit.own_return=0.02", "measures.microcredit.default_rate_own=0.0"})
@@ -244,16 +158,16 @@ TEST_CASE("microcredit: a loan whose subsidy the pool cannot pay costs its borro
           "[funding]\nunspent = \"lapse\"\n[funding.provincial_special]\nyuan = 3000.0\ngrowth = -0.5\nhousehold_share = 1.0\n",
       1000, "", settings);
   const Scenario& s = loaded.scenario;
-  const auto rows = mc_trace(s, hb.pop, i);
+  const auto rows = test::trace_of(s, hb.pop, i);
   const int y0 = s.first_year;
-  CHECK(mc_row(rows, y0, 3).measures == doctest::Approx(1000.0 / 12.0));
-  CHECK(mc_row(rows, y0 + 1, 3).measures == doctest::Approx((1000.0 - 2175.0) / 12.0));
+  CHECK(test::trace_row(rows, y0, 3).measures == doctest::Approx(1000.0 / 12.0));
+  CHECK(test::trace_row(rows, y0 + 1, 3).measures == doctest::Approx((1000.0 - 2175.0) / 12.0));
   const SimulationResult r = mc_simulate(s, hb.pop);
-  const int unsubsidised = mc_metric(r, "microcredit_interest_unsubsidised_yuan");
+  const int unsubsidised = test::metric_index(r, "microcredit_interest_unsubsidised_yuan");
   CHECK(mc_city(r, 0, 0, unsubsidised) == 0);
   CHECK(mc_city(r, 0, 1, unsubsidised) == 2175);
   CHECK(mc_city(r, 0, 2, unsubsidised) == 2175);
-  const int m = mc_measure(r, "microcredit");
+  const int m = test::measure_index(r, "microcredit");
   CHECK(r.spend(0, 0, 0, m, static_cast<int>(FundSource::provincial_special)) == 217500);
   CHECK(r.spend(0, 1, 0, m, static_cast<int>(FundSource::provincial_special)) == 0);
 }
@@ -261,9 +175,9 @@ TEST_CASE("microcredit: a loan whose subsidy the pool cannot pay costs its borro
 TEST_CASE("microcredit: no new loan to a household in default, and the fund pays its balance") {
   // Every loan defaults in its first year. Without the rule the household, still poor and
   // identified, would borrow again every year.
-  McHandBuilt hb;
-  const auto i = hb.add(LabourCapacity::normal, RegistryStatus::poor, 2, 0);
-  hb.add(LabourCapacity::weak, RegistryStatus::poor, 1, 1);
+  test::HandBuilt hb;
+  const auto i = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 0, 0);
+  hb.add(LabourCapacity::weak, RegistryStatus::poor, Cause::lack_of_capital, 1, 0, 1);
   std::vector<std::string> settings = mc_alone;
   for (const char* s : {"measures.microcredit.take_up=1.0", "measures.microcredit.default_rate_own=1.0",
                         "measures.microcredit.default_rate_enterprise=1.0"})
@@ -271,14 +185,14 @@ TEST_CASE("microcredit: no new loan to a household in default, and the fund pays
   const LoadedScenario loaded = test::small_scenario(mc_deterministic, 1000, "", settings);
   const Scenario& s = loaded.scenario;
   const SimulationResult r = mc_simulate(s, hb.pop);
-  const int issued = mc_metric(r, "microcredit_issued_yuan"), paid = mc_metric(r, "microcredit_default_paid_yuan");
+  const int issued = test::metric_index(r, "microcredit_issued_yuan"), paid = test::metric_index(r, "microcredit_default_paid_yuan");
   CHECK(mc_city(r, 0, 0, issued) == 100000);
   CHECK(mc_city(r, 0, 1, issued) == 0);
   CHECK(mc_city(r, 0, 2, issued) == 0);
   CHECK(mc_city(r, 0, 0, paid) == 100000);
-  CHECK(mc_city(r, 0, 0, mc_metric(r, "microcredit_outstanding_yuan")) == 0);
+  CHECK(mc_city(r, 0, 0, test::metric_index(r, "microcredit_outstanding_yuan")) == 0);
   // The defaulting household earns nothing from its loan.
-  for (const auto& row : mc_trace(s, hb.pop, i)) CHECK(row.measures == 0.0);
+  for (const auto& row : test::trace_of(s, hb.pop, i)) CHECK(row.measures == 0.0);
   // No default: it keeps its one loan (no second loan while one is outstanding).
   settings.emplace_back("measures.microcredit.default_rate_own=0.0");
   settings.emplace_back("measures.microcredit.default_rate_enterprise=0.0");
@@ -305,8 +219,8 @@ TEST_CASE("microcredit: the fund never pays more than it holds and the counties 
     INFO(extra.str());
     const LoadedScenario loaded = test::small_scenario(extra.str(), people, "", mc_alone);
     const SimulationResult r = test::run(loaded.scenario, 1);
-    const int issued = mc_metric(r, "microcredit_issued_yuan"), outstanding = mc_metric(r, "microcredit_outstanding_yuan");
-    const int paid = mc_metric(r, "microcredit_default_paid_yuan"), unpaid = mc_metric(r, "microcredit_default_unpaid_yuan");
+    const int issued = test::metric_index(r, "microcredit_issued_yuan"), outstanding = test::metric_index(r, "microcredit_outstanding_yuan");
+    const int paid = test::metric_index(r, "microcredit_default_paid_yuan"), unpaid = test::metric_index(r, "microcredit_default_unpaid_yuan");
     const double fund0 = fund * level;
     for (int c = 0; c < r.counties; ++c) {
       double fund_left = fund0;
@@ -342,7 +256,7 @@ TEST_CASE("microcredit: a binding capacity lends exactly what the fund allows") 
       "leverage = 1.0\ndefault_rate_own = 0.0\ndefault_rate_enterprise = 0.0\n",
       4000, "", mc_alone);
   const SimulationResult r = test::run(loaded.scenario, 1);
-  const int issued = mc_metric(r, "microcredit_issued_yuan"), outstanding = mc_metric(r, "microcredit_outstanding_yuan");
+  const int issued = test::metric_index(r, "microcredit_issued_yuan"), outstanding = test::metric_index(r, "microcredit_outstanding_yuan");
   for (int c = 0; c < r.counties; ++c) {
     CHECK(mc_value(r, 0, 0, c, issued) == 100000);
     CHECK(mc_value(r, 0, 1, c, issued) == 0);  // still outstanding: no room
@@ -365,7 +279,7 @@ TEST_CASE("microcredit: identical results on 1 and 4 threads") {
     for (const auto* t : {&r.spend_fen, &r.beneficiary_households, &r.pool_spent_fen, &r.measure_metrics})
       h = test::hash_values(*t, h);
     hashes.push_back(h);
-    CHECK(mc_total(r, mc_metric(r, "microcredit_issued_yuan")) > 0);
+    CHECK(mc_total(r, test::metric_index(r, "microcredit_issued_yuan")) > 0);
   }
   CHECK(hashes[0] == hashes[1]);
 }

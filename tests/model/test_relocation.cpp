@@ -15,13 +15,6 @@
 namespace tuopin {
 namespace {
 
-int index_of(const SimulationResult& r, std::string_view name) {
-  for (int m = 0; m < r.measures; ++m)
-    if (r.measure_names[m] == name) return m;
-  FAIL("no measure " << name);
-  return -1;
-}
-
 std::int64_t metric(const SimulationResult& r, std::string_view name, int replicate, int year, int county = -1) {
   for (int k = 0; k < r.extra_metrics; ++k)
     if (r.extra_metric_info[k].name == name) {
@@ -32,15 +25,6 @@ std::int64_t metric(const SimulationResult& r, std::string_view name, int replic
     }
   FAIL("no metric " << name);
   return 0;
-}
-
-std::int64_t total_spend(const SimulationResult& r, int measure) {
-  std::int64_t sum = 0;
-  for (int k = 0; k < r.replicates; ++k)
-    for (int y = 0; y < r.years; ++y)
-      for (int c = 0; c < r.counties; ++c)
-        for (int s = 0; s < fund_source_count; ++s) sum += r.spend(k, y, c, measure, s);
-  return sum;
 }
 
 // One village of one county, hand-built households, chance out of the way.
@@ -82,23 +66,6 @@ struct OneVillage {
   }
 };
 
-std::vector<TraceRow> trace_of(const Scenario& s, const Population& pop, std::size_t household) {
-  std::vector<TraceRow> rows;
-  SimulationOptions opt;
-  opt.seed = s.seed;
-  opt.trace_household = static_cast<std::int64_t>(household);
-  opt.trace = &rows;
-  simulate(s, pop, opt);
-  return rows;
-}
-
-const TraceRow& row(const std::vector<TraceRow>& rows, int year, int month) {
-  for (const auto& r : rows)
-    if (r.year == year && r.month == month) return r;
-  FAIL("no trace row " << year << "-" << month);
-  return rows.front();
-}
-
 const std::string quiet =
     "[shocks]\nillness_rate = 0.0\ndisaster_rate = 0.0\n"
     "[income]\npersistent_sd = 0.0\nwage_transitory_sd = 0.0\noperating_transitory_sd = 0.0\n"
@@ -112,7 +79,7 @@ TEST_CASE("relocation: switched off nobody moves; on, capacities are never excee
   const SimulationResult ro = test::run(off.scenario, 2);
   for (int k = 0; k < 2; ++k)
     for (int y = 0; y < ro.years; ++y) CHECK(metric(ro, "relocated_households", k, y) == 0);
-  CHECK(total_spend(ro, index_of(ro, "relocation")) == 0);
+  CHECK(test::spend_total(ro, test::measure_index(ro, "relocation")) == 0);
 
   const LoadedScenario on = test::small_scenario(
       "[measures.relocation]\ncapacity = [3, 2, 4, 5]\nwillingness = 1.0\nbuild_years = 0\n[funding]\nlevel = 100.0\n",
@@ -127,7 +94,7 @@ TEST_CASE("relocation: switched off nobody moves; on, capacities are never excee
         moved += n;
       }
   CHECK(moved > 0);
-  CHECK(total_spend(r, index_of(r, "relocation")) > 0);
+  CHECK(test::spend_total(r, test::measure_index(r, "relocation")) > 0);
 }
 
 TEST_CASE("relocation trace: a moved household reads its destination's parameters") {
@@ -141,18 +108,18 @@ TEST_CASE("relocation trace: a moved household reads its destination's parameter
           "living_cost = [0.0, 400.0, 0.0, 0.0]\nhomestead_exit_share = 0.0\nbuild_years = 1\n",
       1000, "", {"measures.relocation.enabled=true"});
   const Scenario& s = loaded.scenario;
-  const auto rows = trace_of(s, v.pop, mover);
+  const auto rows = test::trace_of(s, v.pop, mover);
   const int y0 = s.first_year;
   // Funded in the first year, built that year: no destination effect yet, the house still unsafe.
-  CHECK(row(rows, y0, 6).measures == 0.0);
+  CHECK(test::trace_row(rows, y0, 6).measures == 0.0);
   // Moved in the next January: the destination job pays 600 a month...
-  CHECK(row(rows, y0 + 1, 1).measures == doctest::Approx(600.0));
+  CHECK(test::trace_row(rows, y0 + 1, 1).measures == doctest::Approx(600.0));
   // ...wages are 1.5 times the origin's (same month, same growth) and farm income a quarter.
-  const double wage_before = row(rows, y0, 3).wage, wage_after = row(rows, y0 + 1, 3).wage;
+  const double wage_before = test::trace_row(rows, y0, 3).wage, wage_after = test::trace_row(rows, y0 + 1, 3).wage;
   const double growth = std::pow(1.0 + s.income.wage_growth, 1.0);
   CHECK(wage_after == doctest::Approx(1.5 * wage_before * growth).epsilon(1e-4));
-  const double op_before = row(rows, y0, 3).income - row(rows, y0, 3).wage;
-  const double op_after = row(rows, y0 + 1, 3).income - row(rows, y0 + 1, 3).wage - 600.0;
+  const double op_before = test::trace_row(rows, y0, 3).income - test::trace_row(rows, y0, 3).wage;
+  const double op_after = test::trace_row(rows, y0 + 1, 3).income - test::trace_row(rows, y0 + 1, 3).wage - 600.0;
   const double op_growth = std::pow(1.0 + s.income.operating_growth, 1.0);
   CHECK(op_after == doctest::Approx(0.25 * op_before * op_growth).epsilon(1e-4));
 }
@@ -172,10 +139,10 @@ TEST_CASE("housing renovation: D-grade houses are funded before C-grade, whateve
        "funding.central_special.household_share=0.32", "funding.county_split=\"weights\"",
        "counties.weights=[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]"});
   const Scenario& s = loaded.scenario;
-  const auto d_rows = trace_of(s, v.pop, d_grade);
+  const auto d_rows = test::trace_of(s, v.pop, d_grade);
   // The D-grade house is rebuilt in the first year (safe from March: the guarantee holds at the
   // year end); the C-grade one waits.
-  CHECK(row(d_rows, s.first_year, 13).status == static_cast<int>(RegistryStatus::poor));
+  CHECK(test::trace_row(d_rows, s.first_year, 13).status == static_cast<int>(RegistryStatus::poor));
   SimulationOptions opt;
   opt.seed = s.seed;
   const SimulationResult r = simulate(s, v.pop, opt);
