@@ -258,6 +258,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   print_summary(std::cout, s, result);
+  if (attribution && attribution->measures.empty()) {
+    std::cout << "\n--ablate: no measure is switched on in this scenario, so there is nothing to attribute.\n";
+    attribution.reset();
+  }
   if (attribution) print_attribution(std::cout, *attribution);
   write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source),
                     attribution ? &*attribution : nullptr);

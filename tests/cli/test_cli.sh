@@ -179,6 +179,8 @@ expect_in "--ablate prints what each measure adds" out.txt "What each measure ad
 expect_in "--ablate lists industry" out.txt "industry"
 h5ls ablate.h5/attribution > attribution.txt 2>&1
 expect_in "/attribution holds exits by measure" attribution.txt "exit_people"
+expect_rc "--ablate without measures" 0 "$tuopin" run --households 2000 --replicates 1 -o ablate-none.h5 --ablate
+expect_in "--ablate without measures says so" out.txt "no measure is switched on"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
