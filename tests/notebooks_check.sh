@@ -8,7 +8,10 @@ work=$3
 rm -rf "$work" && mkdir -p "$work"
 cp "$src"/tests/data/small.toml "$work"/
 "$tuopin" run "$work"/small.toml -o "$work"/small.h5 --replicates 3 >/dev/null
-export TUOPIN_RESULT="$work"/small.h5 MPLBACKEND=Agg
+# The measures notebook compares the plan (with its attribution) with the baseline, same seed.
+"$tuopin" run --households 4000 -o "$work"/baseline.h5 --replicates 3 >/dev/null
+"$tuopin" run "$src"/scenarios/anqing-plan.toml --households 4000 -o "$work"/plan.h5 --replicates 3 --ablate >/dev/null
+export TUOPIN_RESULT="$work"/small.h5 TUOPIN_BASELINE="$work"/baseline.h5 TUOPIN_PLAN="$work"/plan.h5 MPLBACKEND=Agg
 count=0
 for nb in "$src"/notebooks/*.ipynb; do
   /usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=python3 \
