@@ -70,10 +70,5 @@ double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform);
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
                                 const std::vector<std::uint8_t>& county);
-inline std::vector<Candidate> allocate(std::vector<Candidate> candidates, PoolBook& pools, const Funding& funding,
-                                       bool uniform, const std::vector<std::uint8_t>& county) {
-  const std::vector<Candidate> lists[1] = {std::move(candidates)};
-  return allocate(std::span<const std::vector<Candidate>>(lists), pools, funding, uniform, county);
-}
 
 }  // namespace tuopin

@@ -367,19 +367,17 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
   const Households& h = pop.households;
   const Targeting& t = s.targeting;
   const int after = t.support_after_exit_years;
-  {
-    for (std::size_t i = begin; i != end; ++i) {
-      const RegistryStatus status = st.status[i];
-      const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
-                                    static_cast<std::uint32_t>(year_index)).v[0]);
-      const bool poor = counts_as_poor(status);
-      const double exclusion = t.exclusion_error * (st.paired[i] ? t.paired_exclusion_factor : 1.0);
-      const bool identified = poor ? u >= exclusion : u < t.inclusion_error;
-      const bool within = status == RegistryStatus::exited && st.exit_year[i] >= 0 &&
-                          (after < 0 || year_index - st.exit_year[i] <= after);
-      supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
-      st.pathway[i] = identified ? t.pathway(h.labour[i], st.willing[i]) : no_pathway;
-    }
+  for (std::size_t i = begin; i != end; ++i) {
+    const RegistryStatus status = st.status[i];
+    const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
+                                  static_cast<std::uint32_t>(year_index)).v[0]);
+    const bool poor = counts_as_poor(status);
+    const double exclusion = t.exclusion_error * (st.paired[i] ? t.paired_exclusion_factor : 1.0);
+    const bool identified = poor ? u >= exclusion : u < t.inclusion_error;
+    const bool within = status == RegistryStatus::exited && st.exit_year[i] >= 0 &&
+                        (after < 0 || year_index - st.exit_year[i] <= after);
+    supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
+    st.pathway[i] = identified ? t.pathway(h.labour[i], st.willing[i]) : no_pathway;
   }
 }
 
@@ -486,14 +484,10 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       if (!on.empty()) {
         std::vector<std::vector<Candidate>> per_block(blocks);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
-          Ledger& ledger = ledgers.local();
           for (std::size_t b = range.begin(); b != range.end(); ++b) {
             const std::size_t begin = b * block_size, end = std::min(n, (b + 1) * block_size);
             identify(s, pop, key, y, state, supported, begin, end);
-            for (const Measure* m : on) {
-              m->review(ctx, begin, end, ledger);
-              m->candidates(ctx, begin, end, per_block[b]);
-            }
+            for (const Measure* m : on) m->candidates(ctx, begin, end, per_block[b]);
             for (Candidate& k : per_block[b])
               k.tiebreak = draw(key, k.household, Stream::allocation, static_cast<std::uint32_t>(y), k.measure).v[0];
           }

@@ -33,7 +33,7 @@ struct SimulationResult {
   // and a `source` dimension in FundSource order. Money in integer fen.
   int measures = 0;       // every measure of the registry, switched on or not
   int extra_metrics = 0;  // metrics declared by the measures, all measures together
-  std::vector<std::string> measure_names, measure_names_zh;
+  std::vector<std::string> measure_names;  // Chinese names: measure_registry()
   std::vector<MetricInfo> extra_metric_info;
   std::vector<std::int64_t> spend_fen;               // [(((r*Y + y)*C + c)*M + m)*S + s], S = fund_source_count
   std::vector<std::int64_t> beneficiary_households;  // [((r*Y + y)*C + c)*M + m]

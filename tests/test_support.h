@@ -174,6 +174,15 @@ inline const TraceRow& trace_row(const std::vector<TraceRow>& rows, int year, in
   return rows.front();
 }
 
+// One hash of every table of a result: counts, spending, beneficiaries, pools, measure metrics.
+inline std::uint64_t hash_result(const SimulationResult& r) {
+  std::uint64_t h = hash_values(r.values);
+  for (const auto* t : {&r.spend_fen, &r.beneficiary_households, &r.beneficiary_people, &r.pool_available_fen,
+                        &r.pool_spent_fen, &r.measure_metrics})
+    h = hash_values(*t, h);
+  return h;
+}
+
 inline SimulationResult run(const Scenario& s, int replicates = 2) {
   const Population pop = synthesise_population(s);
   SimulationOptions opt;

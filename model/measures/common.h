@@ -20,11 +20,11 @@ inline constexpr std::uint8_t not_supported = 0;
 inline constexpr std::uint8_t continuing = 1;  // keeps the measures it has (exited within the support years)
 inline constexpr std::uint8_t targeted = 2;    // identified this year: may be enrolled in new measures
 
-// A pool source named by a measure's `source` key ("entitlement" is not a pool).
-inline FundSource read_pool_source(ParameterReader& r, std::string_view section) {
+// A pool source named by a measure's `source` key, or another key ("entitlement" is not a pool).
+inline FundSource read_pool_source(ParameterReader& r, std::string_view section, std::string_view key = "source") {
   std::vector<std::string> names;
   for (int k = 0; k < pool_source_count; ++k) names.emplace_back(fund_source_names[k]);
-  return static_cast<FundSource>(r.choice(section, "source", names));
+  return static_cast<FundSource>(r.choice(section, key, names));
 }
 
 // Whether household i takes up a measure offered this year (one draw of the measure's stream,

@@ -7,9 +7,7 @@
 // never once per household, so a virtual call costs nothing in the hot loop.
 //
 // A year (simulation.cpp) runs these phases, and calls a measure only if it is enabled:
-//   plan        review()      parallel over blocks: yearly reviews that need no pool money
-//                             (the 低保 means test);
-//               candidates()  parallel over blocks: funding requests (Candidate) for the pools;
+//   plan        candidates()  parallel over blocks: funding requests (Candidate) for the pools;
 //               award()       serial: the requests the pools funded (plan.h allocates);
 //   months      begin_year()  per block, before its twelve months: transfers paid monthly
 //                             (BlockFrame::extra_monthly), wage and operating multipliers,
@@ -56,7 +54,7 @@ class MeasureState {
 class Ledger {
  public:
   Ledger(int counties, int measures, int extra_metrics)
-      : measures_(measures), extras_(extra_metrics),
+      : measures_(measures),
         stride_(measures * fund_source_count + 2 * measures + extra_metrics),
         v_(static_cast<std::size_t>(counties) * stride_, 0) {}
   void spend(int county, int measure, FundSource s, std::int64_t fen) {
@@ -83,7 +81,7 @@ class Ledger {
 
  private:
   std::size_t base(int county) const { return static_cast<std::size_t>(county) * stride_; }
-  int measures_, extras_;
+  int measures_;
   std::size_t stride_;
   std::vector<std::int64_t> v_;
 };
@@ -171,7 +169,6 @@ class Measure {
 
   virtual std::unique_ptr<MeasureState> make_state(const Population&) const { return nullptr; }
   virtual void reset(const Scenario&, const Population&, const RandomKey&, MeasureState*) const {}
-  virtual void review(const YearContext&, std::size_t /*begin*/, std::size_t /*end*/, Ledger&) const {}
   virtual void candidates(const YearContext&, std::size_t /*begin*/, std::size_t /*end*/,
                           std::vector<Candidate>&) const {}
   virtual void award(const YearContext&, std::span<const Candidate>) const {}

@@ -101,11 +101,7 @@ class Photovoltaic final : public Measure {
  public:
   Photovoltaic(ParameterReader& r, int index) : Measure("photovoltaic", index, r.boolean(section, "enabled")) {
     source_ = read_pool_source(r, section);
-    {
-      std::vector<std::string> names;
-      for (int k = 0; k < pool_source_count; ++k) names.emplace_back(fund_source_names[k]);
-      station_source_ = static_cast<FundSource>(r.choice(section, "station_source", names));
-    }
+    station_source_ = read_pool_source(r, section, "station_source");
     kw_ = r.real(section, "system_kw");
     cost_ = r.real(section, "system_cost");
     public_ = r.real(section, "public_share");
@@ -209,6 +205,10 @@ class Photovoltaic final : public Measure {
     auto& st = state_of<PvState>(c, index());
     const Households& h = c.pop.households;
     for (std::size_t i = f.begin; i < f.end; ++i) {
+      // Counts of the year's new systems, and of new stations at each village's first household.
+      if (st.year[i] == c.year_index) f.ledger->add(h.county[i], metric_offset(), 1);
+      if (st.station_year[h.village[i]] == c.year_index && c.village_index.representative(h.village[i]) == i)
+        f.ledger->add(h.county[i], metric_offset() + 1, 1);
       double pay = 0;
       if (st.year[i] >= 0) {
         const double gross = yearly_income(kw_, st.year[i], c.year_index);
@@ -225,15 +225,7 @@ class Photovoltaic final : public Measure {
     }
   }
 
-  void settle(const YearContext& c, PoolBook&, Ledger& ledger) const override {
-    // Counts of the year's new systems and stations (serial, cheap).
-    const auto& st = state_of<PvState>(c, index());
-    const Households& h = c.pop.households;
-    for (std::size_t i = 0; i < st.year.size(); ++i)
-      if (st.year[i] == c.year_index) ledger.add(h.county[i], metric_offset(), 1);
-    for (std::size_t v = 0; v < st.station_year.size(); ++v)
-      if (st.station_year[v] == c.year_index) ledger.add(c.pop.villages.county[v], metric_offset() + 1, 1);
-  }
+
 
  private:
   FundSource source_, station_source_;

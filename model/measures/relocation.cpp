@@ -280,6 +280,8 @@ class Relocation final : public Measure {
       const int d = dest - 1;
       const std::size_t j = i - f.begin;
       const int county = h.county[i];
+      if (st.move_year[i] == c.year_index + build_years_)  // funded this year: its own contribution
+        f.ledger->add(county, metric_offset() + 3, std::llround(own_ * cost_ * cost_factor_[d] * h.size[i]));
       if (st.move_year[i] > c.year_index || (st.flags[i] & flag_returned)) continue;
       if (st.move_year[i] == c.year_index) {
         f.safe_from_month[j] = 1;
@@ -315,15 +317,7 @@ class Relocation final : public Measure {
     }
   }
 
-  void settle(const YearContext& c, PoolBook&, Ledger& ledger) const override {
-    // The year's own contributions, for the households funded this year (serial, cheap).
-    const auto& st = state_of<RelocationState>(c, index());
-    const Households& h = c.pop.households;
-    for (std::size_t i = 0; i < st.destination.size(); ++i)
-      if (st.destination[i] && st.move_year[i] == c.year_index + build_years_)
-        ledger.add(h.county[i], metric_offset() + 3,
-                   std::llround(own_ * cost_ * cost_factor_[st.destination[i] - 1] * h.size[i]));
-  }
+
 
  private:
   FundSource source_;

@@ -150,11 +150,7 @@ TEST_CASE("allocation and every output are identical on 1, 2 and 8 threads (task
   for (int threads : {1, 2, 8}) {
     auto [r, seen] = test::with_threads(threads, [&] { return test::run(loaded.scenario, 2); });
     CHECK(seen == threads);
-    std::uint64_t h = test::hash_values(r.values);
-    for (const auto* t : {&r.spend_fen, &r.beneficiary_households, &r.beneficiary_people, &r.pool_available_fen,
-                          &r.pool_spent_fen, &r.measure_metrics})
-      h = test::hash_values(*t, h);
-    hashes.push_back(h);
+    hashes.push_back(test::hash_result(r));
   }
   CHECK(hashes[0] == hashes[1]);
   CHECK(hashes[0] == hashes[2]);

@@ -275,10 +275,7 @@ TEST_CASE("microcredit: identical results on 1 and 4 threads") {
   for (int threads : {1, 4}) {
     auto [r, seen] = test::with_threads(threads, [&] { return test::run(loaded.scenario, 2); });
     CHECK(seen == threads);
-    std::uint64_t h = test::hash_values(r.values);
-    for (const auto* t : {&r.spend_fen, &r.beneficiary_households, &r.pool_spent_fen, &r.measure_metrics})
-      h = test::hash_values(*t, h);
-    hashes.push_back(h);
+    hashes.push_back(test::hash_result(r));
     CHECK(mc_total(r, test::metric_index(r, "microcredit_issued_yuan")) > 0);
   }
   CHECK(hashes[0] == hashes[1]);
