@@ -34,7 +34,7 @@ std::size_t Households::bytes_per_household() const {
 std::size_t HouseholdState::bytes_per_household() const {
   return element_bytes(status, housing, guarantees, dropout, insured, illness_left, below_line, wage_deviation,
                        operating_deviation, assistance, willing, paired, pathway, exit_year, assessed_income,
-                       year_income, medical, medical_gross);
+                       events, year_income, medical, medical_gross);
 }
 
 void Villages::resize(std::size_t n) {
@@ -62,6 +62,7 @@ void HouseholdState::resize(std::size_t n) {
   pathway.resize(n);
   exit_year.resize(n);
   assessed_income.resize(n);
+  events.resize(n);
   year_income.resize(n);
   medical.resize(n);
   medical_gross.resize(n);

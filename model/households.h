@@ -114,6 +114,23 @@ inline constexpr std::uint8_t housing = 1u << 3;        // 住房安全有保障
 inline constexpr std::uint8_t all = food_clothing | education | medical | housing;
 }  // namespace guarantee
 
+// Bits of HouseholdState::events: what happened to a household in the current year, read at the
+// year-end assessment to record the causes of a fall (返贫 or newly poor). Set by the engine
+// (illness, disaster), the shocks (job loss in a downturn), the plan (support ended) and the
+// measures (job loss, a relocated household's return, a village price fall). Cleared after each
+// assessment except `wrong_exit`, which stays set from a wrong exit (income measured above the
+// line, true income below it) until the household is registered again.
+namespace household_event {
+inline constexpr std::uint8_t illness = 1u << 0;            // a serious illness episode
+inline constexpr std::uint8_t disaster = 1u << 1;           // a disaster struck its village
+inline constexpr std::uint8_t job_loss = 1u << 2;           // a placement or migrant job lost
+inline constexpr std::uint8_t measure_ended = 1u << 3;      // the plan's support ended this year
+inline constexpr std::uint8_t relocation_return = 1u << 4;  // a relocated household moved back
+inline constexpr std::uint8_t price_fall = 1u << 5;         // its industry's village price fell
+inline constexpr std::uint8_t wrong_exit = 1u << 7;         // its last exit was wrong (persists)
+inline constexpr std::uint8_t yearly = 0x3Fu;               // the bits cleared every year
+}  // namespace household_event
+
 // What the dynamics change, one column each.
 struct HouseholdState {
   std::vector<RegistryStatus> status;
@@ -132,6 +149,7 @@ struct HouseholdState {
   std::vector<std::uint8_t> pathway;        // registry index of this year's pathway measure, or no_pathway
   std::vector<std::int8_t> exit_year;       // window year index of the last exit (-1: none in the window)
   std::vector<float> assessed_income;       // per-capita income at the last assessment, before year-end top-ups
+  std::vector<std::uint8_t> events;         // household_event bits of the current year
   // Scratch of the current year, carried from the months to the assessment.
   std::vector<float> year_income;           // household income of the year so far, yuan
   std::vector<float> medical;               // out-of-pocket medical cost of the year, yuan

@@ -56,6 +56,9 @@ enum class Stream : std::uint32_t {
   microcredit = 26,     // microcredit: take-up (u0), use (u1), default (u2)
   agri_insurance = 27,  // policy agricultural insurance: take-up
   collective = 28,      // village collective projects (entity = village)
+  survey = 29,          // survey error of the income measured at the year-end verification (period = year)
+  shock = 30,           // yearly shocks: migrant job loss in a downturn year (period = year)
+  uncertainty = 31,     // per-replicate draws of uncertain parameters (entity = hash of the key)
 };
 // Draw index of a measure's take-up decision within its stream's (household, year) counter,
 // apart from the indices its other decisions use.

@@ -78,6 +78,7 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
       st.pathway[i] = no_pathway;
       st.exit_year[i] = -1;
       st.assessed_income[i] = static_cast<float>(market / h.size[i]);
+      st.events[i] = 0;
       st.year_income[i] = 0;
       st.medical[i] = 0;
       st.medical_gross[i] = 0;
@@ -225,6 +226,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
           st.illness_left[i] = static_cast<std::uint8_t>(work_months - 1);
         }
         add(h.county[i], Metric::illness_episodes, 1);
+        st.events[i] |= household_event::illness;
       }
       if (e.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
         const Draw4 d = draw(ctx.key, id, Stream::disaster_damage, month);
@@ -232,6 +234,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
                            operating_factor[j];
         year_income[j] -= loss;
         disaster_loss[j] += loss;
+        st.events[i] |= household_event::disaster;
         if (st.housing[i] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
           st.housing[i] = HousingSafety::unsafe;
         add(h.county[i], Metric::disaster_households, 1);
