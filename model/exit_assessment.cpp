@@ -2,24 +2,25 @@
 
 namespace tuopin {
 
-AssessmentOutcome assess_household(const Scenario::Assessment& rules, double line,
-                                   RegistryStatus status, double income_per_capita,
-                                   std::uint8_t guarantees, double u_identification) {
+AssessmentOutcome assess_household(const Scenario::Assessment& rules, double line, RegistryStatus status,
+                                   double measured_income, std::uint8_t guarantees, double u_identification,
+                                   bool monitored) {
   switch (status) {
     case RegistryStatus::poor:
     case RegistryStatus::reentered: {
-      if (income_per_capita < line) return {status, Transition::stay};
+      if (measured_income < line * (1.0 + rules.exit_margin)) return {status, Transition::stay};
       const bool guaranteed = (guarantees & guarantee::all) == guarantee::all;
       if (rules.require_guarantees && !guaranteed) return {status, Transition::blocked};
       return {RegistryStatus::exited, Transition::exit};
     }
-    case RegistryStatus::exited:
-      if (income_per_capita < rules.reentry_threshold * line &&
-          u_identification < rules.reentry_identification)
+    case RegistryStatus::exited: {
+      const double found = monitored ? rules.monitored_identification : rules.reentry_identification;
+      if (measured_income < rules.reentry_threshold * line && u_identification < found)
         return {RegistryStatus::reentered, Transition::reentry};
       return {status, Transition::stay};
+    }
     case RegistryStatus::near_poor:
-      if (income_per_capita < line && u_identification < rules.new_poor_identification)
+      if (measured_income < line && u_identification < rules.new_poor_identification)
         return {RegistryStatus::poor, Transition::new_poor};
       return {status, Transition::stay};
   }

@@ -128,6 +128,14 @@ const std::array core_specs = std::to_array<ParameterSpec>({
      "Seed of the population table: odds of a household without labour capacity having 1 or 2 "
      "members rather than more, relative to other households. Iterative proportional fitting "
      "keeps this association while meeting every margin."},
+    {"population", "poor_measured_below_line", T::boolean, "-", 0, 0, "true",
+     "calibration: exit_rule_household (the registry lists a household as poor by its own "
+     "income measure, benefits included)",
+     "Registered poor households start with a measured income (expected income with 低保 / "
+     "五保 benefits, times the survey error of assessment.survey_error_sd) below the line "
+     "of the year before the window (its first year's if not given): the end-2015 registry by "
+     "its own definition. false: no truncation (the untruncated log-normal of "
+     "income.median_ratio_poor)."},
     {"population", "poor_in_poor_villages", T::real, "share", 0, 1, "0.6",
      "assumed: poor villages hold a large part, not all, of the registered poor",
      "Share of registered households (poor, and exited before the window) living in a "
@@ -177,6 +185,19 @@ const std::array core_specs = std::to_array<ParameterSpec>({
      "Share of villages with no collective income (空壳村) (poor villages, other villages).", 2},
     {"counties", "remoteness_other_villages", T::real_array, "share", 0, 1, "[0.7, 0.25, 0.05]",
      "assumed", "Other villages by remoteness (near a town, remote, very remote).", 3, true},
+    {"counties", "rural_population_shares", T::real_array, "share", 0, 1,
+     "[0.1098, 0.1098, 0.1159, 0.122, 0.0793, 0.128, 0.122, 0.1463, 0.0122, 0.0183, 0.0366]",
+     "assumed: no per-county rural population is in the calibration data; proportional to "
+     "counties.villages (villages of equal size, about 2,700 people each)",
+     "Share of population.rural_population living in each county: the denominator of the "
+     "county's poverty incidence. A village's rural population is its county's divided by "
+     "the county's villages.",
+     length_counties, true},
+    {"counties", "poverty_county", T::integer_array, "0/1", 0, 1, "[1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]",
+     "calibration: national_poverty_counties (岳西, 潜山, 太湖, 宿松, 望江)",
+     "1 for a listed poverty county (贫困县), whose exit (摘帽) is the plan's target; the "
+     "criteria are evaluated for every county.",
+     length_counties},
 
     // ---- income ----------------------------------------------------------------------------
     {"income", "median_ratio_poor", T::real, "x poverty line", 0, 100, "0.70",
@@ -246,6 +267,34 @@ const std::array core_specs = std::to_array<ParameterSpec>({
      "Share of a year's expected operating income a struck household loses."},
     {"shocks", "disaster_housing_damage", T::real, "probability", 0, 1, "0.1", "assumed",
      "Probability that a disaster makes a struck household's safe house unsafe."},
+    {"shocks", "illness_age_risk", T::real_array, "relative risk", 0, 100, "[0.6, 0.4, 0.8, 2.0]",
+     "assumed: serious illness and inpatient care rise steeply with age (no age profile of the "
+     "poor's admissions is in the data; measures: health_inpatient_rate_poor gives the poor's "
+     "level, 0.208 admissions per person-year)",
+     "Relative illness risk of a member by age band (0-5, 6-15, 16-59, 60+): a household's "
+     "monthly rate is illness_rate times its members' mean relative risk (times "
+     "chronic_illness_multiplier with a chronic case).", 4},
+    {"shocks", "flood_year", T::integer, "year", 0, 2100, "0",
+     "calibration: flood_2016 (July 2016 Yangtze floods in Anqing; unverified) and measures: "
+     "flood_2016 (the '6.30' flood of 2016 in Qianshan)",
+     "Calendar year of a major flood on top of the ordinary disasters (0: none)."},
+    {"shocks", "flood_month", T::integer, "month", 1, 12, "7",
+     "calibration: flood_2016 (July 2016)", "Month of the flood."},
+    {"shocks", "flood_village_share", T::real, "share", 0, 1, "0.3",
+     "assumed: no count of struck villages is in the data; the flood hit the river and lake "
+     "counties hard",
+     "Probability that the flood strikes a village (a draw per village); a struck village's "
+     "households suffer the disaster losses (disaster_operating_loss, disaster_housing_damage)."},
+    {"shocks", "downturn_year", T::integer, "year", 0, 2100, "0",
+     "assumed: a scenario device; no downturn year is in the data",
+     "Calendar year of an economic downturn in which migrant workers lose jobs (0: none)."},
+    {"shocks", "downturn_job_loss", T::real, "probability", 0, 1, "0.15",
+     "assumed: measures: migrant_income_share_poor_households (2/3 of poor families rely on "
+     "migrant work) makes wage loss the main channel; the share losing work is assumed",
+     "Probability that a household with wage income loses its wages in the downturn year."},
+    {"shocks", "downturn_months", T::integer, "months", 0, 12, "6", "assumed",
+     "Months of the downturn year, from January, in which a household that lost its job earns no "
+     "wage."},
 
     // ---- guarantees (两不愁三保障) -------------------------------------------------------------
     {"guarantees", "food_clothing_line_share", T::real, "x poverty line", 0, 10, "0.8",
@@ -286,6 +335,70 @@ const std::array core_specs = std::to_array<ParameterSpec>({
     {"assessment", "new_poor_identification", T::real, "probability", 0, 1, "0.7",
      "assumed: new cases are found by yearly re-identification, less reliably",
      "Probability that a near-poor household found below the line is newly registered."},
+    {"assessment", "exit_margin", T::real, "share of the line", 0, 1, "0.0",
+     "assumed 0: the national rule is the line itself (calibration: exit_rule_household); "
+     "measures: exit_income_threshold_local records one Anhui programme exiting households "
+     "only at 3,200 yuan, 8.4% above the 2016 line (shock-free scenarios may set 0.084)",
+     "A poor household exits only when its measured income is at least (1 + exit_margin) x the "
+     "line: a working line above the national one, against wrong exits."},
+    {"assessment", "survey_error_sd", T::real, "log sd", 0, 2, "0.15",
+     "assumed: the verification measures a year's net income by interview (cash, in kind, "
+     "transfers); no public error figure; 15% is a typical recall error of household income "
+     "surveys",
+     "Standard deviation of the log of measured over true per-capita income at the year-end "
+     "verification (mean-preserving); also the registry's measure at the start of the window "
+     "(population.poor_measured_below_line). 0: measured without error."},
+    {"assessment", "monitoring_years", T::integer, "years", 0, 10, "2",
+     "assumed: exited households stay in the registry's system and are revisited "
+     "(脱贫不脱政策, the proposal's 返贫纳入机制) for a few years",
+     "Years after its exit during which a household is monitored: its relapse is found with "
+     "monitored_identification instead of reentry_identification."},
+    {"assessment", "monitored_identification", T::real, "probability", 0, 1, "0.95",
+     "assumed: a monitored household is visited every year",
+     "Probability that a monitored exited household found below the line is registered "
+     "again."},
+
+    // ---- village_exit (贫困村出列) ------------------------------------------------------------
+    {"village_exit", "incidence_max", T::real, "share", 0, 1, "0.02",
+     "calibration: exit_rule_village_incidence (<2% central, <3% west; unverified)",
+     "A poor village exits when its comprehensive incidence (registered poor, wrongly exited "
+     "and missed poor people over its rural population) is below this share and the other "
+     "criteria hold."},
+    {"village_exit", "collective_income_min", T::real, "yuan/village/year", 0, 1e9, "50000.0",
+     "assumed: provincial village-exit standards ask for a stable collective income; no "
+     "figure is in ../shared/data (Anhui's exited villages averaged far more by 2020: "
+     "measures: pv_village_income)",
+     "Collective income a poor village must have to exit (0: no collective-income "
+     "criterion)."},
+    {"village_exit", "require_road", T::boolean, "-", 0, 0, "true",
+     "assumed: provincial village-exit standards include a paved road (通硬化路)",
+     "A poor village exits only with a paved road."},
+    {"village_exit", "require_water", T::boolean, "-", 0, 0, "true",
+     "assumed: provincial village-exit standards include safe drinking water (安全饮水)",
+     "A poor village exits only with safe drinking water."},
+
+    // ---- county_exit (贫困县摘帽) -------------------------------------------------------------
+    {"county_exit", "incidence_max", T::real, "share", 0, 1, "0.02",
+     "calibration: exit_rule_county_incidence (<2% central, Anhui; <3% west)",
+     "A county exits when its comprehensive incidence is below this share and the other "
+     "criteria hold."},
+    {"county_exit", "wrong_exit_max", T::real, "share", 0, 1, "0.02",
+     "calibration: exit_rule_county_incidence (wrongly-exited <2%)",
+     "Largest wrong-exit rate (错退率): exited people whose true income is below the line or "
+     "who lack a guarantee, over exited people."},
+    {"county_exit", "missed_max", T::real, "share", 0, 1, "0.02",
+     "calibration: exit_rule_county_incidence (missed-poor <2%)",
+     "Largest missed-poor rate (漏评率): never-registered people below the line, over the "
+     "rural people not in the registry."},
+    {"county_exit", "poor_villages_exited_min", T::real, "share", 0, 1, "1.0",
+     "assumed: the plan asks every poor village to exit with its county",
+     "Share of the county's poor villages that must have exited."},
+    {"county_exit", "public_approval", T::real, "share", 0, 1, "0.95",
+     "assumed: not modelled; reported approval of exited counties was above 90%",
+     "Public approval (群众认可度) of the county's exit: a given value, not simulated."},
+    {"county_exit", "approval_min", T::real, "share", 0, 1, "0.9",
+     "calibration: exit_rule_county_incidence (public approval >90%)",
+     "Smallest public approval for a county to exit."},
 });
 
 }  // namespace

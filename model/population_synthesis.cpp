@@ -7,6 +7,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include "exit_assessment.h"
 #include "random.h"
 
 namespace tuopin {
@@ -52,9 +53,17 @@ enum Group : int { group_poor = 0, group_exited = 1, group_near_poor = 2, group_
 // Synthesis draws: period = attribute, so each attribute has its own numbers.
 enum SynthesisDraw : std::uint32_t {
   draw_village = 0, draw_cause = 1, draw_members = 3, draw_flags = 4, draw_land_income = 5,
-  draw_housing = 6,
+  draw_housing = 6, draw_registry_measure = 7,
   draw_village_attributes = 100,  // entity = village index
 };
+
+// The line of the registry's last verification before the window: the year before the
+// first, or the first year's when the scenario gives no line for it.
+double registry_line_before(const Scenario& s) {
+  for (std::size_t k = 0; k < s.line_years.size(); ++k)
+    if (s.line_years[k] == s.first_year - 1) return s.line_yuan[k];
+  return s.poverty_line(s.first_year);
+}
 
 template <std::size_t N>
 std::vector<double> normalised(const std::array<double, N>& a) {
@@ -371,6 +380,7 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
   const std::size_t n = households[0] + households[1] + households[2];
   const double scale = options.households > 0 && default_households > 0
                            ? static_cast<double>(n) / default_households : 1.0;
+  pop.scale = scale;
 
   std::array<double, group_count> exact{};
   for (int g = 0; g < group_count; ++g) exact[g] = static_cast<double>(households[g]);
@@ -382,6 +392,7 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
   deal_age_bands(s, key, cells, h);
 
   const double line0 = s.poverty_line(s.first_year);
+  const double registry_line = registry_line_before(s);
   const double median_ratio[group_count] = {s.income.median_ratio_poor, s.income.median_ratio_exited,
                                             s.income.median_ratio_near_poor};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells.size()), [&](const auto& range) {
@@ -474,6 +485,28 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
           }
           const Draw4 rr = d(draw_land_income, k);
           income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+        }
+        // Registered poor households were listed by the registry's own measure at the last
+        // verification before the window: expected income with 低保 / 五保 benefits, times the
+        // survey error, below that year's line (rejection with further draws; after 64 misses,
+        // 95% of the room the benefits leave below the line, none when they alone reach it).
+        if (g == group_poor && p.poor_measured_below_line) {
+          const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
+                                    : (flags & household_flag::dibao) ? s.income.dibao_benefit
+                                                                      : 0.0;
+          auto measured = [&](std::uint32_t k) {
+            const Draw4 e = d(draw_registry_measure, k);
+            return (income_pc * factor_sum + benefit_pc) *
+                   survey_factor(s.assessment.survey_error_sd, to_normal(e.v[0], e.v[1]));
+          };
+          for (std::uint32_t k = 1; measured(k - 1) >= registry_line; ++k) {
+            if (k > 64) {
+              income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
+              break;
+            }
+            const Draw4 rr = d(draw_land_income, k);
+            income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+          }
         }
         for (int src = 0; src < income_source_count; ++src)
           h.base_income[src][i] = static_cast<float>(income_pc * cell.size * factor[src]);

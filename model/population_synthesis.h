@@ -27,6 +27,9 @@ namespace tuopin {
 struct Population {
   Households households;
   Villages villages;
+  // Households simulated per household of the scenario's counts (synthesis with --households;
+  // 1 for a loaded population): scales the rural population, the denominator of incidence.
+  double scale = 1.0;
 };
 
 struct SynthesisOptions {

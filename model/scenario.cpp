@@ -510,12 +510,15 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   p.housing_shares_other = r.shares<housing_safety_count>("population", "housing_shares_other");
   p.labour_none_small_household_odds = r.real("population", "labour_none_small_household_odds");
   p.poor_in_poor_villages = r.real("population", "poor_in_poor_villages");
+  p.poor_measured_below_line = r.boolean("population", "poor_measured_below_line");
 
   const auto names = r.array<std::string>("counties", "names");
   const auto names_zh = r.array<std::string>("counties", "names_zh");
   const auto poor_villages = r.array<std::int64_t>("counties", "poor_villages");
   const auto villages = r.array<std::int64_t>("counties", "villages");
   const auto weights = r.array<double>("counties", "weights");
+  const auto rural_shares = r.array<double>("counties", "rural_population_shares");
+  const auto poverty_county = r.array<std::int64_t>("counties", "poverty_county");
   if (names.size() > 255)
     r.fail("counties", "names", "at most 255 counties are supported");
   auto check_len = [&](std::string_view key, std::size_t n) {
@@ -528,13 +531,15 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   check_len("poor_villages", poor_villages.size());
   check_len("villages", villages.size());
   check_len("weights", weights.size());
+  check_len("rural_population_shares", rural_shares.size());
+  check_len("poverty_county", poverty_county.size());
   for (std::size_t c = 0; c < names.size(); ++c) {
     if (poor_villages[c] > villages[c])
       r.fail("counties", "poor_villages", "county '" + names[c] + "' has more poor villages (" +
                   std::to_string(poor_villages[c]) + ") than villages (" +
                   std::to_string(villages[c]) + ")");
     s.counties.push_back({names[c], names_zh[c], weights[c], static_cast<int>(villages[c]),
-                          static_cast<int>(poor_villages[c])});
+                          static_cast<int>(poor_villages[c]), rural_shares[c], poverty_county[c] != 0});
   }
   s.remoteness_poor_villages = r.shares<3>("counties", "remoteness_poor_villages");
   s.remoteness_other_villages = r.shares<3>("counties", "remoteness_other_villages");
@@ -572,9 +577,17 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   sh.disaster_rate = r.real("shocks", "disaster_rate");
   sh.disaster_operating_loss = r.real("shocks", "disaster_operating_loss");
   sh.disaster_housing_damage = r.real("shocks", "disaster_housing_damage");
-  if (sh.illness_rate * sh.chronic_illness_multiplier > 1.0)
-    r.fail("shocks", "chronic_illness_multiplier", "illness_rate x chronic_illness_multiplier exceeds 1; expected a monthly "
-            "probability");
+  sh.illness_age_risk = r.shares<age_band_count>("shocks", "illness_age_risk");
+  sh.flood_year = static_cast<int>(r.integer("shocks", "flood_year"));
+  sh.flood_month = static_cast<int>(r.integer("shocks", "flood_month"));
+  sh.flood_village_share = r.real("shocks", "flood_village_share");
+  sh.downturn_year = static_cast<int>(r.integer("shocks", "downturn_year"));
+  sh.downturn_job_loss = r.real("shocks", "downturn_job_loss");
+  sh.downturn_months = static_cast<int>(r.integer("shocks", "downturn_months"));
+  const double max_risk = *std::max_element(sh.illness_age_risk.begin(), sh.illness_age_risk.end());
+  if (sh.illness_rate * sh.chronic_illness_multiplier * std::max(1.0, max_risk) > 1.0)
+    r.fail("shocks", "chronic_illness_multiplier", "illness_rate x chronic_illness_multiplier x the largest "
+            "illness_age_risk exceeds 1; expected a monthly probability");
 
   auto& g = s.guarantees;
   g.food_clothing_line_share = r.real("guarantees", "food_clothing_line_share");
@@ -591,6 +604,23 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   a.reentry_threshold = r.real("assessment", "reentry_threshold");
   a.reentry_identification = r.real("assessment", "reentry_identification");
   a.new_poor_identification = r.real("assessment", "new_poor_identification");
+  a.exit_margin = r.real("assessment", "exit_margin");
+  a.survey_error_sd = r.real("assessment", "survey_error_sd");
+  a.monitoring_years = static_cast<int>(r.integer("assessment", "monitoring_years"));
+  a.monitored_identification = r.real("assessment", "monitored_identification");
+
+  auto& ve = s.village_exit;
+  ve.incidence_max = r.real("village_exit", "incidence_max");
+  ve.collective_income_min = r.real("village_exit", "collective_income_min");
+  ve.require_road = r.boolean("village_exit", "require_road");
+  ve.require_water = r.boolean("village_exit", "require_water");
+  auto& ce = s.county_exit;
+  ce.incidence_max = r.real("county_exit", "incidence_max");
+  ce.wrong_exit_max = r.real("county_exit", "wrong_exit_max");
+  ce.missed_max = r.real("county_exit", "missed_max");
+  ce.poor_villages_exited_min = r.real("county_exit", "poor_villages_exited_min");
+  ce.public_approval = r.real("county_exit", "public_approval");
+  ce.approval_min = r.real("county_exit", "approval_min");
 
   std::vector<std::string> county_names;
   for (const auto& c : s.counties) county_names.push_back(c.name);

@@ -39,6 +39,8 @@ struct County {
   double weight = 0;
   int villages = 0;
   int poor_villages = 0;
+  double rural_population_share = 0;  // of population.rural_population
+  bool poverty_county = false;        // a listed poverty county (贫困县)
 };
 
 template <std::size_t N>
@@ -65,6 +67,7 @@ struct Scenario {
     Shares<housing_safety_count> housing_shares_poor, housing_shares_other;
     double labour_none_small_household_odds;
     double poor_in_poor_villages;
+    bool poor_measured_below_line;
   } population{};
 
   std::vector<County> counties;
@@ -85,6 +88,12 @@ struct Scenario {
     double illness_rate, chronic_illness_multiplier, illness_cost_mean, illness_cost_dispersion;
     int illness_work_months;
     double illness_wage_loss, disaster_rate, disaster_operating_loss, disaster_housing_damage;
+    Shares<age_band_count> illness_age_risk;  // relative risk per member by age band
+    int flood_year, flood_month;
+    double flood_village_share;
+    int downturn_year;
+    double downturn_job_loss;
+    int downturn_months;
   } shocks{};
 
   struct Guarantees {
@@ -95,7 +104,19 @@ struct Scenario {
   struct Assessment {
     bool require_guarantees;
     double reentry_threshold, reentry_identification, new_poor_identification;
+    double exit_margin, survey_error_sd;
+    int monitoring_years;
+    double monitored_identification;
   } assessment{};
+
+  // Exit of poor villages (贫困村出列) and counties (贫困县摘帽): model/area_exit.h.
+  struct VillageExit {
+    double incidence_max, collective_income_min;
+    bool require_road, require_water;
+  } village_exit{};
+  struct CountyExit {
+    double incidence_max, wrong_exit_max, missed_max, poor_villages_exited_min, public_approval, approval_min;
+  } county_exit{};
 
   // The plan: money, who gets what, and every measure of the registry (switched on or off), in
   // registry order (model/measures/registry.cpp).

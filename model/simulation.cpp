@@ -9,6 +9,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "area_exit.h"
 #include "exit_assessment.h"
 #include "guarantees.h"
 #include "income_process.h"
@@ -127,7 +128,8 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   alignas(64) float wage_month[block_size];
   alignas(64) float benefit[block_size], extra[block_size], wage_factor[block_size], dropout_factor[block_size];
   alignas(64) float operating_factor[block_size], operating_year[block_size], disaster_loss[block_size];
-  alignas(64) std::uint8_t safe_from_month[block_size];
+  alignas(64) std::uint8_t safe_from_month[block_size], job_lost[block_size];
+  alignas(64) float illness_p[block_size];
   alignas(64) double reimbursement[block_size];
 
   float* year_income = st.year_income.data() + begin;
@@ -156,9 +158,13 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     counts[static_cast<std::size_t>(county) * metric_count + static_cast<int>(m)] += v;
   };
 
-  // Medical insurance enrolment for the year.
+  // Medical insurance enrolment for the year; the year's illness rate; a job lost in a downturn.
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
+    illness_p[j] = static_cast<float>(illness_probability(s.shocks, h, i));
+    job_lost[j] = static_cast<std::uint8_t>(
+        downturn_months_lost(s.shocks, ctx.key, i, ctx.year_index, ctx.year, h.base_income[0][i]));
+    if (job_lost[j]) st.events[i] |= household_event::job_loss;
     const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(i), Stream::insurance,
                          static_cast<std::uint32_t>(ctx.year_index));
     st.insured[i] = to_unit(d.v[0]) < s.guarantees.insurance_enrolment;
@@ -195,8 +201,9 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       st.wage_deviation[i] = wd;
       st.operating_deviation[i] = od;
       const float sick = st.illness_left[i] > 0 ? illness_loss : 1.0f;
+      const float employed = m < job_lost[j] ? 0.0f : 1.0f;
       const float wage = h.base_income[0][i] * gw * std::exp(wd + pc + inc.wage_sd * z1[j] + inc.wage_correction) *
-                         sick * wage_factor[j];
+                         sick * employed * wage_factor[j];
       wage_month[j] = wage;
       const float operating = h.base_income[1][i] * go *
                               std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction) *
@@ -216,7 +223,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       const bool already_reduced = st.illness_left[i] > 0;
       if (already_reduced) --st.illness_left[i];
       const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
-      if (to_unit(ill.v[0]) < illness_probability(s.shocks, h.flags[i])) {
+      if (to_unit(ill.v[0]) < illness_p[j]) {
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
         medical[j] += static_cast<float>(st.insured[i] ? cost * (1.0 - reimbursement[j]) : cost);
         medical_gross[j] += static_cast<float>(cost);
@@ -268,9 +275,31 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   for (const Measure* m : e.on) m->end_months(ctx, frame);
 }
 
+// Fields of the per-village counts: registered poor, wrongly exited and missed poor people.
+constexpr std::size_t village_count_fields = 3;
+
+// A fall (re-entry or newly poor) counted once under each of the year's recorded events, and
+// under "no event" when none was recorded (income drift).
+template <typename Add>
+void count_fall_causes(int county, std::int64_t people, std::uint8_t events, Add&& add) {
+  using namespace household_event;
+  constexpr std::pair<std::uint8_t, Metric> causes[] = {
+      {illness, Metric::fall_illness_people},         {disaster, Metric::fall_disaster_people},
+      {job_loss, Metric::fall_job_loss_people},       {measure_ended, Metric::fall_measure_ended_people},
+      {relocation_return, Metric::fall_relocation_return_people}, {price_fall, Metric::fall_price_fall_people},
+      {wrong_exit, Metric::fall_wrong_exit_people}};
+  bool any = false;
+  for (const auto& [bit, metric] : causes)
+    if (events & bit) {
+      add(county, metric, people);
+      any = true;
+    }
+  if (!any) add(county, Metric::fall_no_event_people, people);
+}
+
 // Assessment phase of one block: the measures' year-end top-ups, then the registry's test.
 void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, std::size_t end, Counts& counts,
-                    Ledger& ledger) {
+                    Ledger& ledger, Counts& village_counts) {
   const Scenario& s = e.s;
   const Households& h = e.pop.households;
   HouseholdState& st = ctx.st;
@@ -308,13 +337,21 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
     gi.housing = st.housing[i];
     const std::uint8_t met = assess_guarantees(s.guarantees, ctx.line, gi);
     st.guarantees[i] = met;
+    const bool below_last_year = st.below_line[i];
     st.below_line[i] = per_capita < ctx.line;
     st.assessed_income[i] = before_top_up[j];
 
     const RegistryStatus before = st.status[i];
+    // The verification's measure of income: true income times the survey error.
+    double measured = per_capita;
+    if (s.assessment.survey_error_sd > 0) {
+      const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(i), Stream::survey,
+                           static_cast<std::uint32_t>(ctx.year_index));
+      measured = per_capita * survey_factor(s.assessment.survey_error_sd, to_normal(d.v[0], d.v[1]));
+    }
     double u = 0;
     if (before == RegistryStatus::exited || before == RegistryStatus::near_poor) {
-      if (per_capita < ctx.line * std::max(1.0, s.assessment.reentry_threshold)) {
+      if (measured < ctx.line * std::max(1.0, s.assessment.reentry_threshold)) {
         const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(i), Stream::identification,
                              static_cast<std::uint32_t>(ctx.year_index));
         u = to_unit(d.v[0]);
@@ -331,28 +368,64 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
       if (!(met & guarantee::medical)) add(c, Metric::fail_medical_households, 1);
       if (!(met & guarantee::housing)) add(c, Metric::fail_housing_households, 1);
     }
-    const AssessmentOutcome out = assess_household(s.assessment, ctx.line, before, per_capita, met, u);
+    const bool monitored = before == RegistryStatus::exited && st.exit_year[i] >= 0 &&
+                           ctx.year_index - st.exit_year[i] <= s.assessment.monitoring_years;
+    const AssessmentOutcome out = assess_household(s.assessment, ctx.line, before, measured, met, u, monitored);
     st.status[i] = out.status;
+    const bool truly_below = per_capita < ctx.line;
+    std::uint8_t& events = st.events[i];
     switch (out.transition) {
       case Transition::exit:
         add(c, Metric::exit_people, people);
         add(c, Metric::exit_households, 1);
         st.exit_year[i] = static_cast<std::int8_t>(ctx.year_index);
+        if (truly_below) {
+          add(c, Metric::wrong_exit_people, people);
+          events |= household_event::wrong_exit;
+        }
         break;
       case Transition::blocked: add(c, Metric::blocked_people, people); break;
       case Transition::reentry:
         add(c, Metric::reentry_people, people);
         add(c, Metric::reentry_households, 1);
+        count_fall_causes(c, people, events, add);
+        events &= static_cast<std::uint8_t>(~household_event::wrong_exit);
         break;
       case Transition::new_poor:
         add(c, Metric::new_poor_people, people);
         add(c, Metric::new_poor_households, 1);
+        count_fall_causes(c, people, events, add);
         break;
       case Transition::stay: break;
     }
-    if (counts_as_poor(out.status)) {
-      add(c, Metric::poor_end_people, people);
-      add(c, Metric::poor_end_households, 1);
+    events &= household_event::wrong_exit;  // the year's events are spent
+
+    // Stocks at the year end, for village and county exit (area_exit.h).
+    std::int64_t* v = village_counts.data() + static_cast<std::size_t>(h.village[i]) * village_count_fields;
+    switch (out.status) {
+      case RegistryStatus::poor:
+      case RegistryStatus::reentered:
+        add(c, Metric::poor_end_people, people);
+        add(c, Metric::poor_end_households, 1);
+        add(c, Metric::registered_people_end, people);
+        v[0] += people;
+        break;
+      case RegistryStatus::exited:
+        add(c, Metric::exited_people_end, people);
+        add(c, Metric::registered_people_end, people);
+        // Not stably out of poverty: true income below the line at this verification and the
+        // one before, or a guarantee unmet now.
+        if ((truly_below && below_last_year) || (met & guarantee::all) != guarantee::all) {
+          add(c, Metric::wrongly_exited_people, people);
+          v[1] += people;
+        }
+        break;
+      case RegistryStatus::near_poor:
+        if (truly_below) {
+          add(c, Metric::missed_poor_people, people);
+          v[2] += people;
+        }
+        break;
     }
     if (e.trace && static_cast<std::int64_t>(i) == e.trace_household) {
       TraceRow row = trace_row(e, ctx, i, 13);
@@ -379,8 +452,67 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
     const bool identified = poor ? u >= exclusion : u < t.inclusion_error;
     const bool within = status == RegistryStatus::exited && st.exit_year[i] >= 0 &&
                         (after < 0 || year_index - st.exit_year[i] <= after);
-    supported[i] = identified ? targeted : (within || poor) ? continuing : not_supported;
+    const std::uint8_t now = identified ? targeted : (within || poor) ? continuing : not_supported;
+    if (now == not_supported && supported[i] != not_supported) st.events[i] |= household_event::measure_ended;
+    supported[i] = now;
     st.pathway[i] = identified ? t.pathway(h.labour[i], st.willing[i]) : no_pathway;
+  }
+}
+
+// Village and county exit after the year's verification (area_exit.h): each poor village not
+// yet exited is assessed on its stocks, then each county on its own; the county metrics of
+// replicate r, year y are written into `result`.
+void assess_areas(const Scenario& s, const Population& pop, const VillageState& villages,
+                  const std::vector<double>& county_rural, const std::vector<int>& county_villages,
+                  const std::vector<int>& county_poor_villages, const std::vector<std::int64_t>& village_counts,
+                  int y, std::vector<std::uint8_t>& village_exited, std::vector<std::uint8_t>& county_exited,
+                  SimulationResult& result, int r) {
+  const int C = result.counties;
+  std::vector<int> exiting(C, 0), exited(C, 0);
+  for (std::size_t v = 0; v < pop.villages.count(); ++v) {
+    if (!pop.villages.poor[v]) continue;
+    const int c = pop.villages.county[v];
+    if (!village_exited[v]) {
+      AreaCounts a;
+      a.poor_people = village_counts[v * village_count_fields + 0];
+      a.wrongly_exited_people = village_counts[v * village_count_fields + 1];
+      a.missed_people = village_counts[v * village_count_fields + 2];
+      VillageFacts f;
+      f.rural_population = county_villages[c] > 0 ? county_rural[c] / county_villages[c] : 0.0;
+      f.collective_income = villages.collective_income[v];
+      f.road = villages.road[v];
+      f.water = villages.water[v];
+      if (village_meets_exit(s.village_exit, a, f)) {
+        village_exited[v] = 1;
+        result.village_exit_year[static_cast<std::size_t>(r) * result.villages + v] =
+            static_cast<std::int16_t>(result.first_year + y);
+        ++exiting[c];
+      }
+    }
+    exited[c] += village_exited[v];
+  }
+  for (int c = 0; c < C; ++c) {
+    auto at = [&](Metric m) -> std::int64_t& { return result.values[result.index(r, y, c, m)]; };
+    at(Metric::rural_people) = std::llround(county_rural[c]);
+    at(Metric::poor_villages) = county_poor_villages[c];
+    at(Metric::villages_exiting) = exiting[c];
+    at(Metric::poor_villages_exited) = exited[c];
+    AreaCounts a;
+    a.poor_people = at(Metric::poor_end_people);
+    a.wrongly_exited_people = at(Metric::wrongly_exited_people);
+    a.missed_people = at(Metric::missed_poor_people);
+    a.exited_people = at(Metric::exited_people_end);
+    a.registered_people = at(Metric::registered_people_end);
+    const std::uint8_t met =
+        county_exit_criteria(s.county_exit, a, CountyFacts{county_rural[c], county_poor_villages[c], exited[c]});
+    at(Metric::county_fails_incidence) = !(met & county_criterion::incidence);
+    at(Metric::county_fails_wrong_exit) = !(met & county_criterion::wrong_exit);
+    at(Metric::county_fails_missed) = !(met & county_criterion::missed);
+    at(Metric::county_fails_villages) = !(met & county_criterion::villages);
+    at(Metric::county_fails_approval) = !(met & county_criterion::approval);
+    at(Metric::county_meets_all) = met == county_criterion::all;
+    if (met == county_criterion::all) county_exited[c] = 1;
+    at(Metric::county_exited) = county_exited[c];
   }
 }
 
@@ -457,9 +589,26 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     if (counts_as_poor(pop.households.status0[i])) poor_people_start[pop.households.county[i]] += pop.households.size[i];
   const bool uniform = s.targeting.mode == TargetingMode::uniform;
 
+  // Villages and counties for their exit (area_exit.h): rural population, poor villages.
+  const std::size_t V = pop.villages.count();
+  result.villages = static_cast<int>(V);
+  result.village_exit_year.assign(static_cast<std::size_t>(R) * V, 0);
+  std::vector<int> county_villages(C, 0), county_poor_villages(C, 0);
+  for (std::size_t v = 0; v < V; ++v) {
+    ++county_villages[pop.villages.county[v]];
+    if (pop.villages.poor[v]) ++county_poor_villages[pop.villages.county[v]];
+  }
+  std::vector<double> county_rural(C, 0.0);
+  for (int c = 0; c < C; ++c)
+    county_rural[c] = s.counties[c].rural_population_share * s.population.rural_population * pop.scale;
+  std::vector<std::uint8_t> village_exited(V, 0), county_exited(C, 0);
+
   for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
     reset_state(s, pop, income, key, state);
+    std::fill(supported.begin(), supported.end(), not_supported);
+    std::fill(village_exited.begin(), village_exited.end(), std::uint8_t{0});
+    std::fill(county_exited.begin(), county_exited.end(), std::uint8_t{0});
     for (const Measure* m : on) m->reset(s, pop, key, states[m->index()]);
     pools.reset();
     villages.reset(pop.villages.collective_income, pop.villages.road, pop.villages.water);
@@ -468,7 +617,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       result.state_bytes_per_household = state.bytes_per_household() + sizeof(std::uint8_t) +
                                          (on.empty() ? 0 : sizeof(std::uint32_t)) + measure_bytes;
     for (int y = 0; y < Y; ++y) {
-      village_disasters(s.shocks, key, pop.villages.count(), 12 * y, struck);
+      village_disasters(s.shocks, key, pop.villages.count(), 12 * y, s.first_year + y, struck);
       const YearContext ctx{s,      pop,    state,     key, y, s.first_year + y, s.poverty_line(s.first_year + y),
                             states, supported, villages, village_index};
       const Engine engine{s, pop, income, struck, on, opt.trace_household, opt.trace, opt.first_replicate + r,
@@ -523,18 +672,26 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       for (const Measure* m : on) m->settle(ctx, pools, serial);
       lap(2);
       // Assessment, in parallel blocks.
+      tbb::enumerable_thread_specific<Counts> village_local(V * village_count_fields, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
         Ledger& ledger = ledgers.local();
+        Counts& village_counts = village_local.local();
         for (std::size_t b = range.begin(); b != range.end(); ++b)
-          run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
+          run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger,
+                         village_counts);
       });
-      lap(3);
 
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);
       for (const Counts& counts : local)
         for (std::size_t k = 0; k < county_metrics; ++k) result.values[base + k] += counts[k];
+      Counts village_counts(V * village_count_fields, 0);
+      for (const Counts& counts : village_local)
+        for (std::size_t k = 0; k < village_counts.size(); ++k) village_counts[k] += counts[k];
+      assess_areas(s, pop, villages, county_rural, county_villages, county_poor_villages, village_counts, y,
+                   village_exited, county_exited, result, r);
+      lap(3);
       auto add_ledger = [&](const Ledger& l) {
         const auto v = l.values();
         for (int c = 0; c < C; ++c) {

@@ -41,6 +41,10 @@ struct SimulationResult {
   std::vector<std::int64_t> pool_available_fen;      // [((r*Y + y)*C + c)*P + p], P = pool_source_count
   std::vector<std::int64_t> pool_spent_fen;          // [((r*Y + y)*C + c)*P + p]
   std::vector<std::int64_t> measure_metrics;         // [((r*Y + y)*C + c)*K + k]
+  // Villages: the calendar year each poor village first met the exit criteria (0: not in the
+  // window; always 0 for villages that are not poor). [replicate * villages + village]
+  int villages = 0;
+  std::vector<std::int16_t> village_exit_year;
   std::size_t state_bytes_per_household = 0;         // engine state + every enabled measure's columns
   // Wall time by phase over the whole run, seconds: plan, months, settle, assessment.
   std::array<double, 4> phase_seconds{};

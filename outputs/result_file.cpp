@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "population_file.h"
 #include "summary.h"
+#include "targets.h"
 
 namespace tuopin {
 
@@ -186,7 +187,7 @@ void write_measure_summary(hid_t group, const SimulationResult& r, hid_t stat, h
                  "受益户数(全市)");
 }
 
-void write_series(hid_t file, const Scenario& s, const SimulationResult& r, const std::vector<std::string>& names,
+void write_series(hid_t file, const SimulationResult& r, const std::vector<std::string>& names,
                   const std::vector<std::string>& names_zh) {
   const int R = r.replicates, Y = r.years, C = r.counties;
   std::vector<int> replicates(R);
@@ -211,13 +212,13 @@ void write_series(hid_t file, const Scenario& s, const SimulationResult& r, cons
   }
   std::vector<double> inc(static_cast<std::size_t>(R) * Y);
   for (int k = 0; k < R; ++k)
-    for (int y = 0; y < Y; ++y) inc[static_cast<std::size_t>(k) * Y + y] = incidence(s, r, k, y);
+    for (int y = 0; y < Y; ++y) inc[static_cast<std::size_t>(k) * Y + y] = incidence(r, k, y);
   hdf5::variable(file, "incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year}, "1",
-                 "poor people at the end of the year / rural population", "贫困发生率");
+                 "registered poor people at the end of the year / rural population", "贫困发生率");
   write_measure_series(file, r, rep, year, county);
 }
 
-void write_summary(hid_t file, const Scenario& s, const SimulationResult& r, const std::vector<std::string>& names) {
+void write_summary(hid_t file, const SimulationResult& r, const std::vector<std::string>& names) {
   const int R = r.replicates, Y = r.years, C = r.counties;
   Handle group = hdf5::create_group(file, "summary");
   const std::vector<std::string> stats(statistic_names.begin(), statistic_names.end());
@@ -246,12 +247,102 @@ void write_summary(hid_t file, const Scenario& s, const SimulationResult& r, con
   }
   std::vector<double> inc(static_cast<std::size_t>(4) * Y);
   for (int y = 0; y < Y; ++y) {
-    const Statistics st = over_replicates([&](int k) { return incidence(s, r, k, y); });
+    const Statistics st = over_replicates([&](int k) { return incidence(r, k, y); });
     for (std::size_t q = 0; q < 4; ++q) inc[q * Y + y] = st[q];
   }
   hdf5::variable(group, "incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, year}, "1",
-                 "poor people at the end of the year / rural population", "贫困发生率");
+                 "registered poor people at the end of the year / rural population", "贫困发生率");
   write_measure_summary(group, r, stat, year);
+}
+
+// /target: the plan's target by county (outputs/targets.h) and /villages: each poor village's
+// first year of exit.
+void write_targets(hid_t file, const Scenario& s, const SimulationResult& r, const std::vector<std::string>& names) {
+  const int R = r.replicates, Y = r.years, C = r.counties;
+  const Targets t = compute_targets(s, r);
+  Handle group = hdf5::create_group(file, "target");
+  hdf5::attribute(group, "last_year", static_cast<std::int64_t>(t.last_year));
+  std::vector<int> replicates(R);
+  for (int k = 0; k < R; ++k) replicates[k] = r.first_replicate + k;
+  Handle rep = hdf5::integer_scale(group, "replicate", replicates, "replicate index (Philox key word 1)", "重复模拟序号", "1");
+  Handle year = hdf5::integer_scale(group, "year", calendar_years(r), "calendar year (assessed at its end)", "年份", "year");
+  Handle county = hdf5::string_scale(group, "county", names, "county or district", "县(市、区)");
+  const std::vector<std::string> stats(statistic_names.begin(), statistic_names.end());
+  Handle stat = hdf5::string_scale(group, "statistic", stats,
+                                   "statistic across replicates (mean; 5%, 50%, 95% quantiles, type 7)", "跨重复模拟的统计量");
+  Handle criterion = hdf5::string_scale(group, "criterion", {criterion_names.begin(), criterion_names.end()},
+                                        "county exit criterion", "摘帽标准");
+
+  std::vector<std::int64_t> listed(C);
+  std::vector<double> probability(C);
+  std::vector<std::int64_t> first(static_cast<std::size_t>(R) * C);
+  std::vector<double> failing(static_cast<std::size_t>(C) * criterion_names.size());
+  for (int c = 0; c < C; ++c) {
+    listed[c] = t.counties[c].poverty_county;
+    probability[c] = t.counties[c].exit_probability;
+    for (int k = 0; k < R; ++k) first[static_cast<std::size_t>(k) * C + c] = t.counties[c].first_exit_year[k];
+    for (std::size_t q = 0; q < criterion_names.size(); ++q)
+      failing[c * criterion_names.size() + q] = t.counties[c].failing[q];
+  }
+  hdf5::variable(group, "poverty_county", listed.data(), H5T_NATIVE_INT64, H5T_STD_I64LE, {county}, "1",
+                 "1 for a listed poverty county (counties.poverty_county)", "国家级贫困县");
+  hdf5::variable(group, "exit_probability", probability.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {county}, "1",
+                 "share of replicates in which the county met every exit criterion by the last year", "摘帽概率");
+  hdf5::variable(group, "first_exit_year", first.data(), H5T_NATIVE_INT64, H5T_STD_I64LE, {rep, county}, "year",
+                 "first year the county met every exit criterion (0: not by the last year)", "首次达到摘帽标准年份");
+  hdf5::variable(group, "failing_share", failing.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {county, criterion}, "1",
+                 "share of replicates in which the county fails the criterion in the last year", "末年未达标概率");
+  // Share of replicates in which every listed poverty county exited by the last year.
+  hdf5::attribute(group, "all_poverty_counties_probability", t.all_poverty_counties_probability);
+
+  // Rates per replicate, year and county.
+  const std::size_t cells = static_cast<std::size_t>(R) * Y * C;
+  std::vector<double> inc(cells), wrong(cells), missed(cells);
+  for (int k = 0; k < R; ++k)
+    for (int y = 0; y < Y; ++y)
+      for (int c = 0; c < C; ++c) {
+        const std::size_t i = (static_cast<std::size_t>(k) * Y + y) * C + c;
+        inc[i] = comprehensive_incidence(r, k, y, c);
+        wrong[i] = wrong_exit_rate(r, k, y, c);
+        missed[i] = missed_rate(r, k, y, c);
+      }
+  hdf5::variable(group, "comprehensive_incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, county},
+                 "1", "(registered poor + wrongly exited + missed poor people) / rural population", "综合贫困发生率");
+  hdf5::variable(group, "wrong_exit_rate", wrong.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, county}, "1",
+                 "wrongly exited people / exited people", "错退率");
+  hdf5::variable(group, "missed_rate", missed.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rep, year, county}, "1",
+                 "missed poor people / rural people outside the registry", "漏评率");
+
+  // Window statistics per county.
+  auto stats_of = [&](auto member) {
+    std::vector<double> v(static_cast<std::size_t>(4) * C);
+    for (int c = 0; c < C; ++c)
+      for (std::size_t q = 0; q < 4; ++q) v[q * C + c] = (t.counties[c].*member)[q];
+    return v;
+  };
+  auto put = [&](const char* name, auto member, std::string_view units, std::string_view long_name,
+                 std::string_view long_name_zh) {
+    const std::vector<double> v = stats_of(member);
+    hdf5::variable(group, name, v.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {stat, county}, units, long_name,
+                   long_name_zh);
+  };
+  put("poor_end_people", &CountyTarget::poor_end, "persons", "registered poor people at the end of the last year",
+      "末年年末贫困人口");
+  put("reentry_people", &CountyTarget::reentries, "persons", "re-entries over the window", "规划期返贫人口");
+  put("reentry_rate", &CountyTarget::reentry_rate, "1", "re-entries over exits, both over the window", "规划期返贫率(返贫/脱贫)");
+  put("spending", &CountyTarget::spending_yuan, "yuan", "spending of every measure over the window", "规划期帮扶支出");
+  put("incidence_last_year", &CountyTarget::incidence, "1", "comprehensive incidence at the end of the last year",
+      "末年综合贫困发生率");
+
+  Handle villages = hdf5::create_group(file, "villages");
+  std::vector<int> ids(static_cast<std::size_t>(r.villages));
+  for (int v = 0; v < r.villages; ++v) ids[v] = v;
+  Handle village = hdf5::integer_scale(villages, "village", ids, "village index in the population", "村序号", "1");
+  Handle vrep = hdf5::integer_scale(villages, "replicate", replicates, "replicate index (Philox key word 1)", "重复模拟序号", "1");
+  std::vector<std::int64_t> exit_year(r.village_exit_year.begin(), r.village_exit_year.end());
+  hdf5::variable(villages, "exit_year", exit_year.data(), H5T_NATIVE_INT64, H5T_STD_I64LE, {vrep, village}, "year",
+                 "first year a poor village met the exit criteria (贫困村出列); 0: not in the window or not a poor village",
+                 "贫困村出列年份");
 }
 
 }  // namespace
@@ -331,8 +422,9 @@ void write_result_file(const std::filesystem::path& path, bool force, const Load
       names.push_back(c.name);
       names_zh.push_back(c.name_zh);
     }
-    write_series(file, s, r, names, names_zh);
-    write_summary(file, s, r, names);
+    write_series(file, r, names, names_zh);
+    write_summary(file, r, names);
+    write_targets(file, s, r, names);
     if (attribution) write_attribution(file, *attribution);
     write_meta(file, scenario, info, r.replicates);
     write_population_group(file, population, s);

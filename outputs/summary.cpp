@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "measures/measure.h"
+#include "targets.h"
 
 namespace tuopin {
 
@@ -29,9 +30,10 @@ Statistics summarise(const std::vector<double>& v) {
   return s;
 }
 
-double incidence(const Scenario& s, const SimulationResult& r, int replicate, int year) {
-  return static_cast<double>(r.city_total(replicate, year, Metric::poor_end_people)) /
-         s.population.rural_population;
+double incidence(const SimulationResult& r, int replicate, int year) {
+  const auto rural = r.city_total(replicate, year, Metric::rural_people);
+  return rural > 0 ? static_cast<double>(r.city_total(replicate, year, Metric::poor_end_people)) / static_cast<double>(rural)
+                   : 0.0;
 }
 
 namespace {
@@ -70,7 +72,7 @@ void print_summary(std::ostream& out, const Scenario& s, const SimulationResult&
       row.push_back(with_range(summarise(v), false));
     }
     std::vector<double> inc;
-    for (int k = 0; k < r.replicates; ++k) inc.push_back(incidence(s, r, k, y));
+    for (int k = 0; k < r.replicates; ++k) inc.push_back(incidence(r, k, y));
     row.push_back(with_range(summarise(inc), true));
     rows.push_back(row);
   }
@@ -88,9 +90,10 @@ void print_summary(std::ostream& out, const Scenario& s, const SimulationResult&
       out << "\n";
     }
   }
-  out << "Incidence: poor at end / rural population (" << std::fixed << std::setprecision(0)
-      << s.population.rural_population << ").\n";
+  out << "Incidence: registered poor at end / rural population (" << std::fixed << std::setprecision(0)
+      << static_cast<double>(r.replicates > 0 ? r.city_total(0, 0, Metric::rural_people) : 0) << ").\n";
   if (s.any_measure()) print_spending(out, s, r);
+  print_targets(out, s, compute_targets(s, r));
 }
 
 namespace {

@@ -22,8 +22,9 @@ struct Statistics {
 double quantile(std::vector<double> values, double q);
 Statistics summarise(const std::vector<double>& values);
 
-// Poverty incidence of the city: poor people at the end of the year / rural population.
-double incidence(const Scenario& s, const SimulationResult& r, int replicate, int year);
+// Poverty incidence of the city: registered poor people at the end of the year / rural
+// population (scaled like the population).
+double incidence(const SimulationResult& r, int replicate, int year);
 
 // The table printed by `tuopin run`: per year, the mean and 5-95% range of each count.
 void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r);

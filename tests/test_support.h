@@ -120,6 +120,14 @@ struct HandBuilt {
 
 // ---- reading results in tests ----
 
+// A metric summed over every replicate, year and county.
+inline std::int64_t total(const SimulationResult& r, Metric m) {
+  std::int64_t sum = 0;
+  for (int k = 0; k < r.replicates; ++k)
+    for (int y = 0; y < r.years; ++y) sum += r.city_total(k, y, m);
+  return sum;
+}
+
 // Index of a measure in the result's `measure` dimension (fails the test if absent).
 inline int measure_index(const SimulationResult& r, std::string_view name) {
   for (int m = 0; m < r.measures; ++m)

@@ -156,7 +156,10 @@ class Employment final : public Measure {
       if (st.job[i] == job_workshop && job_loss_ > 0) {
         const Draw4 d = draw(c.key, static_cast<std::uint32_t>(i), Stream::employment,
                              static_cast<std::uint32_t>(c.year_index), 1);
-        if (to_unit(d.v[2]) < job_loss_) st.job[i] = job_skilled;
+        if (to_unit(d.v[2]) < job_loss_) {
+          st.job[i] = job_skilled;
+          c.st.events[i] |= household_event::job_loss;
+        }
       }
       if (st.job[i] == job_workshop) f.extra_monthly[j] += static_cast<float>(workshop_wage_ * workshop_months_ / 12.0);
       if (st.job[i] == job_skilled) f.wage_factor[j] *= static_cast<float>(1.0 + wage_gain_);

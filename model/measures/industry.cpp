@@ -163,6 +163,8 @@ class Industry final : public Measure {
       const double ramp = st.start[i] == c.year_index ? first_share_ : 1.0;
       const Draw4 p = draw(c.key, h.village[i], Stream::industry_price, static_cast<std::uint32_t>(c.year_index));
       const double price = lognormal_factor(price_sd_ * mode_risk_[mode], p.v[0], p.v[1]);
+      // A price fall, for the causes of a fall into poverty: more than a fifth below the mean.
+      if (price < 0.8) c.st.events[i] |= household_event::price_fall;
       const double yearly = gain_ * h.size[i] * ramp * mode_return_[mode] *
                             labour_factor_[static_cast<int>(h.labour[i])] * price * (supported ? 1.0 : retained_);
       f.extra_monthly[i - f.begin] += static_cast<float>(yearly / 12.0);

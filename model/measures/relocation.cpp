@@ -292,6 +292,7 @@ class Relocation final : public Measure {
                  to_unit(draw(c.key, static_cast<std::uint32_t>(i), Stream::relocation,
                               static_cast<std::uint32_t>(c.year_index), 2).v[0]) < return_rate_[d]) {
         st.flags[i] |= flag_returned;
+        c.st.events[i] |= household_event::relocation_return;
         f.ledger->add(county, metric_offset() + 2, 1);
         continue;
       }

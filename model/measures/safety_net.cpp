@@ -110,6 +110,7 @@ class SafetyNet final : public Measure {
                                    : 1.0;
         const bool on = eligible ? u >= exclusion_ : (covered && u < inclusion_);
         a = on ? household_flag::dibao : 0;
+        if (covered && !on) c.st.events[i] |= household_event::measure_ended;  // 低保 withdrawn at the review
         if (on) pay_fen = flat_ ? fen(flat_benefit_ * size)
                                 : 100 * static_cast<std::int64_t>(std::max(0.0, std::ceil(std_pc * size - income)));
       }

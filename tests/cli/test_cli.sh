@@ -44,9 +44,19 @@ expect_rc "run small scenario" 0 "$tuopin" run small.toml -o small.h5 --replicat
 expect_in "summary has the years" out.txt "2018"
 expect_in "summary has the columns" out.txt "poor at start"
 expect_in "summary says where the file is" out.txt "Wrote small.h5"
+expect_in "summary has the county target" out.txt "The target by county"
+expect_in "summary has the exit probability" out.txt "P(exit by 2018)"
+expect_in "summary names a county in Chinese" out.txt "岳西县 Yuexi"
+expect_in "summary says what blocks exit" out.txt "What blocks exit in 2018"
 [ -s small.h5 ] && pass "result file written" || fail "result file missing"
 [ -s err.txt ] && fail "stderr not empty without a terminal" || pass "no progress bar without a terminal"
 no_leftovers "good run"
+
+# The exit criteria are validated like every key.
+expect_rc "misspelled exit criterion" 2 "$tuopin" run small.toml --set county_exit.incidense_max=0.03
+expect_in "misspelled exit criterion suggests" err.txt "did you mean"
+expect_rc "exit criterion out of range" 2 "$tuopin" run small.toml --set village_exit.incidence_max=2.0
+expect_in "exit criterion range named" err.txt "village_exit.incidence_max"
 
 # An existing result is never overwritten without --force.
 before=$(md5sum small.h5)

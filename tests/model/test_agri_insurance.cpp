@@ -132,7 +132,7 @@ TEST_CASE("agricultural insurance: premiums are the premium rate of expected ope
 TEST_CASE("agricultural insurance: supplementary medical lowers out-of-pocket cost, accident cover pays") {
   test::HandBuilt hb;
   const auto i = hb.add(LabourCapacity::normal, RegistryStatus::poor, Cause::lack_of_capital, 2, 0, 0);
-  const std::string shocks = "[shocks]\ndisaster_rate = 0.0\nillness_rate = 0.3\n[guarantees]\ninsurance_enrolment = 1.0\n";
+  const std::string shocks = "[shocks]\ndisaster_rate = 0.0\nillness_rate = 0.3\nillness_age_risk = [1.0, 1.0, 1.0, 1.0]\n[guarantees]\ninsurance_enrolment = 1.0\n";
   const LoadedScenario base = ai_hand_scenario(shocks);
   const LoadedScenario extra = ai_hand_scenario(
       shocks, {"measures.agri_insurance.supplementary_medical=0.5", "measures.agri_insurance.accident_cover=800.0",

@@ -8,12 +8,7 @@
 using namespace tuopin;
 
 namespace {
-std::int64_t total(const SimulationResult& r, Metric m) {
-  std::int64_t sum = 0;
-  for (int k = 0; k < r.replicates; ++k)
-    for (int y = 0; y < r.years; ++y) sum += r.city_total(k, y, m);
-  return sum;
-}
+using test::total;
 }  // namespace
 
 TEST_CASE("stocks and flows add up every year") {
@@ -79,7 +74,7 @@ TEST_CASE("invariant: no shocks and constant income means no re-entry") {
       "[poverty_line]\nyuan = [2952.0, 2952.0, 2952.0, 2952.0, 2952.0]\n"
       "[income]\nwage_growth = 0.0\noperating_growth = 0.0\npersistent_sd = 0.0\n"
       "wage_transitory_sd = 0.0\noperating_transitory_sd = 0.0\n"
-      "[shocks]\nillness_rate = 0.0\ndisaster_rate = 0.0\n");
+      "[shocks]\nillness_rate = 0.0\ndisaster_rate = 0.0\n[assessment]\nsurvey_error_sd = 0.0\n");
   const SimulationResult r = test::run(loaded.scenario, 2);
   CHECK(total(r, Metric::reentry_people) == 0);
   CHECK(total(r, Metric::new_poor_people) == 0);  // near-poor start above the line
@@ -133,7 +128,8 @@ TEST_CASE("common random numbers: a rule change leaves the chance events alone")
 TEST_CASE("switches set to zero give zero in their outputs") {
   const LoadedScenario loaded = test::small_scenario(
       "[shocks]\nillness_rate = 0.0\ndisaster_rate = 0.0\n"
-      "[guarantees]\ndropout_rate = 0.0\n[assessment]\nreentry_identification = 0.0\nnew_poor_identification = 0.0\n");
+      "[guarantees]\ndropout_rate = 0.0\n[assessment]\nreentry_identification = 0.0\nmonitored_identification = 0.0\n"
+      "new_poor_identification = 0.0\n");
   const SimulationResult r = test::run(loaded.scenario, 1);
   CHECK(total(r, Metric::illness_episodes) == 0);
   CHECK(total(r, Metric::disaster_households) == 0);
@@ -143,17 +139,24 @@ TEST_CASE("switches set to zero give zero in their outputs") {
 }
 
 TEST_CASE("illness episodes follow the illness rate (statistical)") {
-  // Expected episodes: sum over households of 12 x rate x (multiplier if chronic) per year.
-  // With about 30,000 households x 36 months the count is Poisson-like with mean near 4,000:
-  // a 5% tolerance is over 3 standard deviations (sd about 1.6%).
-  const LoadedScenario loaded = test::small_scenario("[shocks]\nillness_rate = 0.004\n", 30000);
+  // Expected episodes: sum over households of 12 x rate x (members' mean age risk) x
+  // (multiplier if chronic) per year. With about 30,000 households x 36 months the count is
+  // Poisson-like with mean near 11,000: a 5% tolerance is over 5 standard deviations (sd about
+  // 1%).
+  const LoadedScenario loaded =
+      test::small_scenario("[shocks]\nillness_rate = 0.004\nillness_age_risk = [0.5, 0.25, 1.0, 3.0]\n", 30000);
   const Scenario& s = loaded.scenario;
   const Population pop = synthesise_population(s);
+  const Households& h = pop.households;
+  const double risk[] = {0.5, 0.25, 1.0, 3.0};
   double expected = 0;
-  for (std::size_t i = 0; i < pop.households.count(); ++i)
-    expected += s.months() * ((pop.households.flags[i] & household_flag::chronic_illness)
-                                  ? s.shocks.illness_rate * s.shocks.chronic_illness_multiplier
-                                  : s.shocks.illness_rate);
+  for (std::size_t i = 0; i < h.count(); ++i) {
+    double mean_risk = 0;
+    for (int b = 0; b < age_band_count; ++b) mean_risk += h.members[b][i] * risk[b];
+    mean_risk /= h.size[i];
+    expected += s.months() * s.shocks.illness_rate * mean_risk *
+                ((h.flags[i] & household_flag::chronic_illness) ? s.shocks.chronic_illness_multiplier : 1.0);
+  }
   SimulationOptions opt;
   opt.replicates = 1;
   opt.seed = s.seed;

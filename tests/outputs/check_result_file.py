@@ -63,6 +63,41 @@ with h5py.File(path, "r") as f:
     check("replicates = 3" in resolved, "command-line override recorded")
 
 
+# The target (/target): the county exit criteria across replicates, and each poor village's exit.
+tg = xr.open_dataset(path, engine="h5netcdf", group="target")
+root = xr.open_dataset(path, engine="h5netcdf")
+check(tg["exit_probability"].dims == ("county",), "target: exit_probability dims")
+check(tg["first_exit_year"].dims == ("replicate", "county"), "target: first_exit_year dims")
+check(tg["comprehensive_incidence"].dims == ("replicate", "year", "county"), "target: incidence dims")
+check(list(tg["criterion"].values) == ["incidence", "wrong_exit", "missed", "villages", "approval"], "target: criteria")
+exited_last = root["county_exited"].isel(year=-1)
+check(np.allclose(tg["exit_probability"].values, (exited_last > 0).mean("replicate").values),
+      "target: probability is the share of replicates exited in the last year")
+first = tg["first_exit_year"].values
+check(bool(((first == 0) | ((first >= 2016) & (first <= 2018))).all()), "target: first exit years in the window")
+check(np.array_equal((first > 0), exited_last.values > 0), "target: a first year exactly where the county exited")
+inc = (root["poor_end_people"] + root["wrongly_exited_people"] + root["missed_poor_people"]) / root["rural_people"]
+check(np.allclose(tg["comprehensive_incidence"].values, inc.values), "target: comprehensive incidence definition")
+check(bool((tg["wrong_exit_rate"] >= 0).all() and (tg["wrong_exit_rate"] <= 1).all()), "target: wrong-exit rate in [0, 1]")
+check(tg.attrs["last_year"] == 2018, "target: last year")
+check(0 <= float(tg.attrs["all_poverty_counties_probability"]) <= 1, "target: city probability")
+v = tg["poor_end_people"]
+check(bool((v.sel(statistic="p05") <= v.sel(statistic="p95")).all()), "target: poor_end_people p05 <= p95")
+reentries = root["reentry_people"].sum("year").mean("replicate")
+check(np.allclose(tg["reentry_people"].sel(statistic="mean").values, reentries.values), "target: re-entries mean")
+falls = (root["reentry_people"] + root["new_poor_people"]).sum()
+causes = sum(root[n].sum() for n in ["fall_illness_people", "fall_disaster_people", "fall_job_loss_people",
+                                     "fall_measure_ended_people", "fall_relocation_return_people",
+                                     "fall_price_fall_people", "fall_wrong_exit_people", "fall_no_event_people"])
+check(float(causes) >= float(falls), "falls: every fall has at least one cause")
+root.close()
+tg.close()
+vg = xr.open_dataset(path, engine="h5netcdf", group="villages")
+check(vg["exit_year"].dims == ("replicate", "village"), "villages: exit_year dims")
+ey = vg["exit_year"].values
+check(bool(((ey == 0) | ((ey >= 2016) & (ey <= 2018))).all()), "villages: exit years in the window")
+vg.close()
+
 # The measures' tables (money in yuan, float64: integer fen / 100 in the model).
 MEASURES = ["safety_net", "industry", "employment", "asset_income", "education_aid", "health", "relocation",
             "housing_renovation", "photovoltaic", "microcredit", "agri_insurance", "collective_economy",

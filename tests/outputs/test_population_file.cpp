@@ -56,7 +56,7 @@ TEST_CASE("a population file reads back column for column") {
   // A scenario with fewer counties cannot run this population.
   const LoadedScenario three = test::small_scenario(
       "[counties]\nnames = [\"A\", \"B\", \"C\"]\nnames_zh = [\"甲\", \"乙\", \"丙\"]\npoor_villages = [1, 1, 1]\n"
-      "villages = [2, 2, 2]\nweights = [0.3, 0.3, 0.4]\n");
+      "villages = [2, 2, 2]\nweights = [0.3, 0.3, 0.4]\nrural_population_shares = [0.3, 0.3, 0.4]\npoverty_county = [1, 0, 0]\n");
   CHECK_THROWS_AS(read_population_file(path, three.scenario), InputError);
   std::filesystem::remove_all(path.parent_path());
 }
