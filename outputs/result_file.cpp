@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "population_file.h"
 #include "summary.h"
+#include "uncertainty_group.h"
 
 namespace tuopin {
 
@@ -334,6 +335,7 @@ void write_result_file(const std::filesystem::path& path, bool force, const Load
     write_series(file, s, r, names, names_zh);
     write_summary(file, s, r, names);
     if (attribution) write_attribution(file, *attribution);
+    write_uncertainty(file, s, r);
     write_meta(file, scenario, info, r.replicates);
     write_population_group(file, population, s);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
