@@ -33,6 +33,9 @@ int params_command(const std::vector<std::string>& args) {
   for (const auto& s : parameter_specs()) {
     std::cout << s.path() << " = " << s.default_toml << "\n    " << type_name(s.type) << ", " << s.unit
               << "; " << s.description << "\n    source: " << s.source << "\n";
+    if (s.uncertain())
+      std::cout << "    uncertain: " << s.uncertain_low << " .. " << s.uncertain_high << "; " << s.uncertain_source
+                << "\n";
   }
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "simulation.h"
 #include "measures/measure.h"
 #include "summary.h"
+#include "uncertainty.h"
 
 namespace po = boost::program_options;
 
@@ -95,6 +96,21 @@ std::string read_scenario_of(const std::string& result_file) {
   } catch (const std::runtime_error&) {
     throw InputError(result_file + ": cannot read /meta/scenario_resolved; expected a result file of 'tuopin run'");
   }
+}
+
+// What the ranges above include when uncertain parameters are drawn.
+void print_uncertainty_note(std::ostream& out, const Uncertainty& u) {
+  std::vector<std::string> held;
+  for (const auto& p : u.list)
+    if (p.held) held.push_back(p.path);
+  out << "\nUncertain parameters: " << u.list.size() - held.size()
+      << " drawn in each replicate from their ranges (docs/parameters.md), so the ranges above include what is not "
+         "known";
+  if (!held.empty()) {
+    out << "; held at the scenario's value: ";
+    for (std::size_t k = 0; k < held.size(); ++k) out << (k ? ", " : "") << held[k];
+  }
+  out << ".\n";
 }
 
 std::string host_name() {
@@ -170,6 +186,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
        "'.trace-ID.csv' in place of '.h5' (docs/outputs.md)")
       ("ablate", "attribution: run the scenario again once per measure switched on, with that measure\n"
                  "alone off (same random numbers), and report and store what each measure adds")
+      ("uncertain", "draw every uncertain parameter afresh in each replicate from its range "
+                    "(docs/parameters.md), so the ranges also reflect what is not known; the same as "
+                    "--set uncertainty.parameters=true (uncertainty.hold keeps some at the scenario's value)")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
   std::string scenario_path;
   const po::variables_map vm = parse_options(args, visible, &scenario_path);
@@ -178,7 +197,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
               << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"
               << "  tuopin run --population scenarios/data/registry-template.csv -o results/extract.h5\n"
               << "  tuopin run --replay results/base.h5 -o results/again.h5\n"
-              << "  tuopin run scenarios/five-pathways.toml --set funding.level=0.8 -o results/low.h5\n";
+              << "  tuopin run scenarios/five-pathways.toml --set funding.level=0.8 -o results/low.h5\n"
+              << "  tuopin run scenarios/pathways.toml --uncertain -o results/pathways-uncertain.h5\n";
     return 0;
   }
   const bool force = vm.count("force") > 0;
@@ -193,6 +213,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     throw InputError("--replay takes the scenario and the population from the result file; give no SCENARIO, "
                      "--population or --households with it");
   const int thread_count = resolve_threads(threads);
+  if (vm.count("uncertain")) settings.push_back("uncertainty.parameters=true");
 
   LoadedScenario loaded;
   if (!replay.empty()) {
@@ -245,14 +266,14 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     options.trace_household = trace;
     options.trace = &trace_rows;
   }
-  const SimulationResult result = simulate(s, population, options);
+  const SimulationResult result = simulate_replicates(loaded, population, options);
   std::optional<Attribution> attribution;
   if (vm.count("ablate")) {
     SimulationOptions plain;
     plain.replicates = s.replicates;
     plain.seed = s.seed;
     attribution = attribute(loaded, settings, result,
-                            [&](const Scenario& without) { return simulate(without, population, plain); });
+                            [&](const LoadedScenario& without) { return simulate_replicates(without, population, plain); });
   }
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -263,6 +284,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     attribution.reset();
   }
   if (attribution) print_attribution(std::cout, *attribution);
+  if (s.uncertainty.parameters) print_uncertainty_note(std::cout, s.uncertainty);
   write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source),
                     attribution ? &*attribution : nullptr);
   interrupted_tmp[0] = 0;

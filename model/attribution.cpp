@@ -17,7 +17,7 @@ std::vector<std::string> ablation_settings(const Scenario& s, const std::string&
 
 Attribution attribute(const LoadedScenario& loaded, const std::vector<std::string>& settings,
                       const SimulationResult& full,
-                      const std::function<SimulationResult(const Scenario&)>& run) {
+                      const std::function<SimulationResult(const LoadedScenario&)>& run) {
   const Scenario& s = loaded.scenario;
   Attribution a;
   a.replicates = full.replicates;
@@ -35,7 +35,7 @@ Attribution attribute(const LoadedScenario& loaded, const std::vector<std::strin
     for (auto& setting : ablation_settings(s, a.measures[k])) with.push_back(setting);
     // The resolved text already holds the run's --set values; the ablation's come after them.
     const LoadedScenario without = load_scenario_text(loaded.resolved_toml, "<ablation of " + a.measures[k] + ">", ".", with);
-    const SimulationResult r = run(without.scenario);
+    const SimulationResult r = run(without);
     for (int rep = 0; rep < a.replicates; ++rep)
       for (int y = 0; y < a.years; ++y) {
         const std::size_t i = a.at(static_cast<int>(k), rep, y);

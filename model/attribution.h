@@ -33,9 +33,11 @@ struct Attribution {
 std::vector<std::string> ablation_settings(const Scenario& s, const std::string& name);
 
 // Runs the ablations (`run` simulates a loaded scenario on the population with the full run's
-// options) and returns the differences against `full`.
+// options) and returns the differences against `full`. `run` gets the ablated scenario loaded,
+// resolved text included, so that with uncertainty.parameters it draws the same values in each
+// replicate as the full run (simulate_replicates, model/uncertainty.h).
 Attribution attribute(const LoadedScenario& loaded, const std::vector<std::string>& settings,
                       const SimulationResult& full,
-                      const std::function<SimulationResult(const Scenario&)>& run);
+                      const std::function<SimulationResult(const LoadedScenario&)>& run);
 
 }  // namespace tuopin

@@ -9,6 +9,7 @@
 #include "funding.h"
 #include "measures/registry.h"
 #include "targeting.h"
+#include "uncertain_parameters.h"
 
 namespace tuopin {
 namespace {
@@ -424,10 +425,18 @@ std::string ParameterSpec::path() const {
 std::span<const ParameterSpec> parameter_specs() {
   static const std::vector<ParameterSpec> all = [] {
     std::vector<ParameterSpec> v(core_specs.begin(), core_specs.end());
+    for (const auto& s : uncertainty_specs()) v.push_back(s);
     for (const auto& s : funding_specs()) v.push_back(s);
     for (const auto& s : targeting_specs()) v.push_back(s);
     for (const auto& m : measure_registry())
       for (const auto& s : m.specs()) v.push_back(s);
+    for (const UncertainRange& u : uncertain_ranges())  // checked by uncertain_range_problems()
+      for (auto& s : v)
+        if (s.path() == u.path) {
+          s.uncertain_low = u.low;
+          s.uncertain_high = u.high;
+          s.uncertain_source = u.source;
+        }
     return v;
   }();
   return all;
@@ -461,12 +470,15 @@ std::string range_text(const ParameterSpec& s) {
     o << v;
     return o.str();
   };
-  return num(s.min) + " .. " + num(s.max);
+  std::string out = num(s.min) + " .. " + num(s.max);
+  if (s.uncertain()) out += "; **uncertain: " + num(s.uncertain_low) + " .. " + num(s.uncertain_high) + "**";
+  return out;
 }
 std::string length_text(const ParameterSpec& s) {
   if (s.length > 0) return std::to_string(s.length) + " entries";
   if (s.length == length_counties) return "one per county";
   if (s.length == length_line_years) return "one per poverty_line.years";
+  if (s.length == length_any_or_none) return "may be empty";
   return "";
 }
 std::string escape_cell(std::string_view text) {
@@ -490,6 +502,9 @@ std::string parameters_markdown() {
          "those values have no public figure and are scenario parameters so that a user can "
          "replace them and a sweep can vary them.\n\n"
       << "Shares marked *sum to 1* are checked to add up to 1 within 0.001.\n";
+  out << "\nA range marked **uncertain** is the parameter's plausible range: with "
+         "`uncertainty.parameters = true` (`tuopin run --uncertain`) each replicate draws it afresh "
+         "within that range (docs/model.md, 7.10). The reasoning for each range is in the last table.\n";
   std::string_view current = "-";
   for (const auto& s : parameter_specs()) {
     if (s.section != current) {
@@ -507,6 +522,7 @@ std::string parameters_markdown() {
         << range_text(s) << " | `" << escape_cell(s.default_toml) << "` | "
         << escape_cell(s.source) << " | " << escape_cell(s.description) << " |\n";
   }
+  out << uncertain_parameters_markdown();
   return out.str();
 }
 

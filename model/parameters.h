@@ -16,6 +16,7 @@ std::string_view type_name(ParamType t);
 inline constexpr int length_any = 0;           // any non-empty array
 inline constexpr int length_counties = -1;     // as many as counties.names
 inline constexpr int length_line_years = -2;   // as many as poverty_line.years
+inline constexpr int length_any_or_none = -3;  // any array, the empty one included
 
 struct ParameterSpec {
   std::string_view section;      // TOML table; "" for top-level keys
@@ -29,8 +30,15 @@ struct ParameterSpec {
   std::string_view description;
   int length = length_any;       // arrays only
   bool sums_to_one = false;      // arrays of shares
+  // Plausible range of an uncertain parameter, drawn per replicate with uncertainty.parameters
+  // (model/uncertain_parameters.h); both 0: not uncertain. parameter_specs() fills these from
+  // the table in model/uncertain_parameters.cpp.
+  double uncertain_low = 0;
+  double uncertain_high = 0;
+  std::string_view uncertain_source = {};  // the range's reasoning, like `source`
 
   std::string path() const;      // "section.key"
+  bool uncertain() const { return uncertain_low != 0 || uncertain_high != 0; }
 };
 
 std::span<const ParameterSpec> parameter_specs();

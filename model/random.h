@@ -58,7 +58,7 @@ enum class Stream : std::uint32_t {
   collective = 28,      // village collective projects (entity = village)
   survey = 29,          // survey error of the income measured at the year-end verification (period = year)
   shock = 30,           // yearly shocks: migrant job loss in a downturn year (period = year)
-  uncertainty = 31,     // per-replicate draws of uncertain parameters (entity = hash of the key)
+  uncertainty = 31,     // per-replicate draws of uncertain parameters: entity = fnv1a32("section.key"), period 0, draw 0 (uncertain_parameters.h)
 };
 // Draw index of a measure's take-up decision within its stream's (household, year) counter,
 // apart from the indices its other decisions use.

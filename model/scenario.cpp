@@ -221,7 +221,7 @@ void check_value(const toml::node& n, const ParameterSpec& spec, const std::stri
   if (!a)
     fail_at(n, file, "'" + spec.path() + "' expects " + expected_text(spec) + ", got " +
                          toml_type_name(n));
-  if (a->empty()) fail_at(n, file, "'" + spec.path() + "' must not be empty");
+  if (a->empty() && spec.length != length_any_or_none) fail_at(n, file, "'" + spec.path() + "' must not be empty");
   if (spec.length > 0 && static_cast<int>(a->size()) != spec.length)
     fail_at(n, file, "'" + spec.path() + "' expects " + std::to_string(spec.length) +
                          " entries, got " + std::to_string(a->size()));
@@ -639,6 +639,7 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   s.targeting = read_targeting(r, measure_names, enabled);
   for (const auto& m : s.measures)
     if (m->enabled()) m->adjust_targeting(s.targeting);
+  s.uncertainty = read_uncertainty(r);
 
   for (const auto& spec : parameter_specs())
     if (spec.path() != "inherits" && !r.used().count(spec.path()))

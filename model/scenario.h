@@ -12,6 +12,7 @@
 #include "funding.h"
 #include "households.h"
 #include "targeting.h"
+#include "uncertain_parameters.h"
 
 namespace tuopin {
 
@@ -125,6 +126,8 @@ struct Scenario {
   std::vector<std::shared_ptr<const Measure>> measures;
   bool enabled(std::string_view measure) const;
   bool any_measure() const;
+  // [uncertainty]: whether the uncertain parameters are drawn per replicate (uncertain_parameters.h).
+  Uncertainty uncertainty;
 
   int years() const { return last_year - first_year + 1; }
   int months() const { return 12 * years(); }

@@ -48,6 +48,10 @@ struct SimulationResult {
   std::size_t state_bytes_per_household = 0;         // engine state + every enabled measure's columns
   // Wall time by phase over the whole run, seconds: plan, months, settle, assessment.
   std::array<double, 4> phase_seconds{};
+  // With uncertainty.parameters (model/uncertainty.h): every uncertain parameter ("section.key",
+  // dictionary order) and its value in each replicate, drawn or held: [replicate * P + p].
+  std::vector<std::string> uncertain_parameters;
+  std::vector<double> uncertain_values;
 
   std::size_t cell(int replicate, int year, int county) const {
     return (static_cast<std::size_t>(replicate) * years + year) * counties + county;
@@ -101,5 +105,11 @@ struct SimulationOptions {
 
 SimulationResult simulate(const Scenario& scenario, const Population& population,
                           const SimulationOptions& options);
+
+// Appends the replicates of `more` to `into` (model/simulation_result.cpp): `more` must start at
+// the replicate after `into`'s last and have the same years, counties, measures and metrics.
+// Every per-replicate table is replicate-major, so this is a concatenation; phase_seconds add up.
+// An empty `into` (replicates = 0) takes `more` as it is.
+void append_replicates(SimulationResult& into, const SimulationResult& more);
 
 }  // namespace tuopin

@@ -13,6 +13,7 @@
 #include "population_file.h"
 #include "summary.h"
 #include "targets.h"
+#include "uncertainty_group.h"
 
 namespace tuopin {
 
@@ -426,6 +427,7 @@ void write_result_file(const std::filesystem::path& path, bool force, const Load
     write_summary(file, r, names);
     write_targets(file, s, r, names);
     if (attribution) write_attribution(file, *attribution);
+    write_uncertainty(file, s, r);
     write_meta(file, scenario, info, r.replicates);
     write_population_group(file, population, s);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());

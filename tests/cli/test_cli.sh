@@ -192,5 +192,39 @@ expect_in "/attribution holds exits by measure" attribution.txt "exit_people"
 expect_rc "--ablate without measures" 0 "$tuopin" run --households 2000 --replicates 1 -o ablate-none.h5 --ablate
 expect_in "--ablate without measures says so" out.txt "no measure is switched on"
 
+# Uncertain parameters: drawn per replicate, stored, the same for any thread count, replayed;
+# a bad hold list is refused with its position and a suggestion.
+expect_rc "run --help lists --uncertain" 0 "$tuopin" run --help
+expect_in "--uncertain in help" out.txt "--uncertain"
+expect_rc "--uncertain" 0 "$tuopin" run small.toml --uncertain --replicates 3 --threads 1 -o unc1.h5
+expect_in "--uncertain says what it drew" out.txt "Uncertain parameters:"
+h5ls unc1.h5/uncertainty > uncertainty.txt 2>&1
+expect_in "/uncertainty/value is [replicate, parameter]" uncertainty.txt "value                    Dataset {3, "
+h5ls small.h5/uncertainty > /dev/null 2>&1 && fail "a run without --uncertain has /uncertainty" || pass "no /uncertainty without --uncertain"
+"$tuopin" run small.toml --set uncertainty.parameters=true --replicates 3 --threads 2 -o unc2.h5 >/dev/null 2>&1
+if h5diff unc1.h5 unc2.h5 /uncertainty /uncertainty >/dev/null && h5diff unc1.h5 unc2.h5 /exit_people /exit_people >/dev/null; then
+  pass "--uncertain equals --set uncertainty.parameters=true, on 1 and 2 threads"
+else
+  fail "--uncertain runs differ"
+fi
+"$tuopin" run small.toml -o plain3.h5 --replicates 3 >/dev/null 2>&1
+h5diff -q unc1.h5 plain3.h5 /exit_people /exit_people >/dev/null && fail "--uncertain changed nothing" || pass "--uncertain changes the numbers"
+expect_rc "replay an uncertain run" 0 "$tuopin" run --replay unc1.h5 -o unc-replay.h5
+h5diff -q unc1.h5 unc-replay.h5 /uncertainty /uncertainty >/dev/null && h5diff -q unc1.h5 unc-replay.h5 /exit_people /exit_people >/dev/null \
+  && pass "replay draws the same parameters" || fail "replay of an uncertain run differs"
+expect_rc "hold a parameter" 0 "$tuopin" run small.toml --uncertain --replicates 2 -o held.h5 --set 'uncertainty.hold=["income.wage_growth"]'
+expect_in "the held parameter is named" out.txt "held at the scenario's value: income.wage_growth"
+expect_rc "hold a misspelt key" 2 "$tuopin" run small.toml --uncertain -o x.h5 --set 'uncertainty.hold=["shocks.ilness_rate"]'
+expect_in "misspelt hold suggests" err.txt "'uncertainty.hold' names 'shocks.ilness_rate', which is not a scenario key"
+expect_in "misspelt hold did you mean" err.txt "did you mean 'shocks.illness_rate'?"
+expect_rc "hold a certain key" 2 "$tuopin" run small.toml -o x.h5 --set 'uncertainty.hold=["population.poor_people"]'
+expect_in "certain hold message" err.txt "'uncertainty.hold' names 'population.poor_people', which has no uncertain range"
+printf 'inherits = "small.toml"\n[uncertainty]\nparameters = true\nhold = ["income.wage_grwth"]\n' > bad_hold.toml
+expect_rc "hold in a file" 2 "$tuopin" run bad_hold.toml -o x.h5
+expect_in "hold error has file:line:column" err.txt "bad_hold.toml:4:8: 'uncertainty.hold' names 'income.wage_grwth'"
+[ -e x.h5 ] && fail "bad hold left a result" || pass "bad hold wrote no result"
+expect_rc "--ablate --uncertain" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 2 -o ablate-unc.h5 --ablate --uncertain
+expect_in "--ablate --uncertain prints what each measure adds" out.txt "What each measure adds"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

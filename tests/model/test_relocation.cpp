@@ -178,7 +178,7 @@ TEST_CASE("attribution: ablating a measure equals running without it, and a meas
   opt.seed = loaded.scenario.seed;
   const SimulationResult full = simulate(loaded.scenario, pop, opt);
   const Attribution a = attribute(loaded, test::all_measures_on, full,
-                                  [&](const Scenario& without) { return simulate(without, pop, opt); });
+                                  [&](const LoadedScenario& without) { return simulate(without.scenario, pop, opt); });
   REQUIRE(a.measures.size() == 6);
   // Industry's share equals the difference to a scenario written without industry.
   std::vector<std::string> no_industry = test::all_measures_on;

@@ -1,7 +1,8 @@
 """Open tuopin result files as a user would (docs/outputs.md) and check what they promise.
 
-Usage: check_result_file.py BASELINE.h5 [MEASURES.h5]: the baseline of tests/data/small.toml
-(every measure off) and, optionally, the same run with every measure on."""
+Usage: check_result_file.py BASELINE.h5 [MEASURES.h5 [UNCERTAIN.h5]]: the baseline of
+tests/data/small.toml (every measure off), optionally the same run with every measure on, and that
+run with uncertain parameters drawn per replicate (--uncertain) and income.wage_growth held."""
 import sys
 
 import h5py
@@ -10,6 +11,7 @@ import xarray as xr
 
 path = sys.argv[1]
 measures_path = sys.argv[2] if len(sys.argv) > 2 else None
+uncertain_path = sys.argv[3] if len(sys.argv) > 3 else None
 checks = 0
 
 
@@ -175,6 +177,34 @@ if measures_path:
     check(bool((reached > 0).all()), "measures on: every measure reaches someone")
     check(bool((ds["beneficiary_people"] >= ds["beneficiary_households"]).all()), "measures on: people >= households")
     check(float(ds["pool_available"].sum()) > 0, "measures on: pools hold money")
+    ds.close()
+
+# Uncertain parameters: /uncertainty only when they are drawn; every value in its range, a held
+# one at the scenario's value in every replicate, a drawn one different in each.
+with h5py.File(path, "r") as f:
+    check("uncertainty" not in f, "baseline: no /uncertainty without uncertain parameters")
+if uncertain_path:
+    u = xr.open_dataset(uncertain_path, engine="h5netcdf", group="uncertainty")
+    check(u["value"].dims == ("replicate", "parameter"), "uncertainty: value dims")
+    check(list(u["replicate"].values) == [0, 1, 2], "uncertainty: replicate indices")
+    for name in ["low", "high", "held", "unit"]:
+        check(u[name].dims == ("parameter",), "uncertainty: " + name + " along parameter")
+    names = list(u["parameter"].values)
+    check("shocks.illness_rate" in names and "measures.industry.success_rate" in names, "uncertainty: parameter names")
+    check(not any(n.startswith("population.") for n in names), "uncertainty: no synthesis key")
+    value = u["value"]
+    check(bool(((value >= u["low"]) & (value <= u["high"])).all()), "uncertainty: values inside their ranges")
+    held = u["held"].values.astype(bool)
+    check(names[int(np.argmax(held))] == "income.wage_growth" and held.sum() == 1, "uncertainty: the held parameter")
+    check(np.allclose(value.sel(parameter="income.wage_growth").values, 0.08), "uncertainty: held at its value")
+    drawn = value.isel(parameter=np.flatnonzero(~held))
+    reals = [n for n in drawn["parameter"].values if n != "shocks.illness_work_months"]
+    spread = drawn.sel(parameter=reals).max("replicate") - drawn.sel(parameter=reals).min("replicate")
+    check(bool((spread > 0).all()), "uncertainty: drawn values differ across replicates")
+    u.close()
+    with h5py.File(uncertain_path, "r") as f:
+        check("parameters = true" in f["meta"]["scenario_resolved"][()].decode(), "uncertainty: the switch is resolved")
+    ds = check_measures(uncertain_path, "uncertain")
     ds.close()
 
 print(f"{checks} passed, 0 failed")

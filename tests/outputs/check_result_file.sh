@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Produces two small result files, the baseline (every measure off) and the same run with every
-# measure on, and opens them with Debian's h5py and xarray (h5netcdf engine).
+# Produces three small result files, the baseline (every measure off), the same run with every
+# measure on, and that run with uncertain parameters (income.wage_growth held), and opens them
+# with Debian's h5py and xarray (h5netcdf engine).
 # Usage: check_result_file.sh TUOPIN TESTS_DIR WORK_DIR
 set -eu
 tuopin=$1
@@ -15,4 +16,7 @@ for m in safety_net industry employment asset_income education_aid health reloca
   measures+=(--set "measures.$m.enabled=true")
 done
 "$tuopin" run "$work"/small.toml -o "$work"/small-measures.h5 --replicates 3 "${measures[@]}" >/dev/null
-/usr/bin/python3 "$tests"/outputs/check_result_file.py "$work"/small.h5 "$work"/small-measures.h5
+"$tuopin" run "$work"/small.toml -o "$work"/small-uncertain.h5 --replicates 3 --uncertain "${measures[@]}" \
+  --set 'uncertainty.hold=["income.wage_growth"]' >/dev/null
+/usr/bin/python3 "$tests"/outputs/check_result_file.py "$work"/small.h5 "$work"/small-measures.h5 \
+  "$work"/small-uncertain.h5
