@@ -584,6 +584,12 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   sh.downturn_year = static_cast<int>(r.integer("shocks", "downturn_year"));
   sh.downturn_job_loss = r.real("shocks", "downturn_job_loss");
   sh.downturn_months = static_cast<int>(r.integer("shocks", "downturn_months"));
+  for (const auto& [key, year] : {std::pair<std::string_view, int>{"flood_year", sh.flood_year},
+                                  std::pair<std::string_view, int>{"downturn_year", sh.downturn_year}})
+    if (year != 0 && (year < s.first_year || year > s.last_year))
+      r.fail("shocks", key, "'shocks." + std::string(key) + "' is " + std::to_string(year) +
+                                 ", outside the window " + std::to_string(s.first_year) + "-" +
+                                 std::to_string(s.last_year) + "; expected a year of the window, or 0 for none");
   const double max_risk = *std::max_element(sh.illness_age_risk.begin(), sh.illness_age_risk.end());
   if (sh.illness_rate * sh.chronic_illness_multiplier * std::max(1.0, max_risk) > 1.0)
     r.fail("shocks", "chronic_illness_multiplier", "illness_rate x chronic_illness_multiplier x the largest "

@@ -57,6 +57,8 @@ expect_rc "misspelled exit criterion" 2 "$tuopin" run small.toml --set county_ex
 expect_in "misspelled exit criterion suggests" err.txt "did you mean"
 expect_rc "exit criterion out of range" 2 "$tuopin" run small.toml --set village_exit.incidence_max=2.0
 expect_in "exit criterion range named" err.txt "village_exit.incidence_max"
+expect_rc "flood year outside the window" 2 "$tuopin" run small.toml --set shocks.flood_year=2015
+expect_in "flood year outside the window says so" err.txt "outside the window 2016-2018"
 
 # An existing result is never overwritten without --force.
 before=$(md5sum small.h5)
