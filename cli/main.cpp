@@ -15,8 +15,11 @@ constexpr const char* usage = R"(tuopin - poverty-exit plan simulation (脱贫�
 Usage: tuopin <command> [options]
 
 Commands:
-  run [SCENARIO]   simulate a scenario (default: the embedded Anqing 2016-2018 baseline)
-                   and write an HDF5 result file
+  run [SCENARIO ...]  simulate a scenario (default: the embedded Anqing 2016-2018 baseline)
+                   and write an HDF5 result file; several scenarios share one population and
+                   the random numbers in one comparison file
+  compare FILE ... the scenarios of a comparison file or of result files side by side: paired
+                   differences against a baseline with their 5%-95% range
   synth [SCENARIO] build the synthetic population (IPF to public marginals); --report
                    compares every target with what was achieved
   params           list every scenario key with unit, range, default and source
@@ -49,7 +52,8 @@ int main(int argc, char** argv) {
     if (command == "synth") return tuopin::cli::synth_command(args, command_line);
     if (command == "params") return tuopin::cli::params_command(args);
     if (command == "bench") return tuopin::cli::bench_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench"});
+    if (command == "compare") return tuopin::cli::compare_command(args);
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";

@@ -16,12 +16,14 @@
 #include <tbb/info.h>
 
 #include "attribution.h"
+#include "comparison.h"
 #include "build_info.h"
 #include "commands.h"
 #include "population_file.h"
 #include "population_synthesis.h"
 #include "registry_extract.h"
 #include "result_file.h"
+#include "result_reader.h"
 #include "scenario.h"
 #include "simulation.h"
 #include "measures/measure.h"
@@ -91,6 +93,11 @@ std::string utc_now() {
 }
 
 std::string read_scenario_of(const std::string& result_file) {
+  const auto scenarios = scenarios_in(result_file);  // a clear error for a file that is not a result
+  if (scenarios.size() > 1 || !scenarios[0].group.empty())
+    throw InputError(result_file + " is a comparison file of " + std::to_string(scenarios.size()) +
+                     " scenarios; --replay re-runs a single-scenario result file (run the scenarios again with "
+                     "tuopin run A.toml B.toml ... --population " + result_file + ")");
   try {
     return read_string(result_file, "/meta/scenario_resolved");
   } catch (const std::runtime_error&) {
@@ -149,9 +156,103 @@ std::size_t parse_households(const po::variables_map& vm, std::int64_t household
   return static_cast<std::size_t>(households);
 }
 
+// Several scenarios on one population with the same seed and replicates, into one comparison
+// file (write_comparison_file), with each one's summary and the comparison against the first.
+int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::string>& settings,
+                  const po::variables_map& vm, std::string output, const std::string& population_path,
+                  std::size_t household_count, int thread_count, bool force, const std::string& command_line) {
+  std::vector<LoadedScenario> loaded;
+  std::vector<std::string> names;
+  for (const auto& path : paths) {
+    loaded.push_back(load_scenario_file(path, settings));
+    const std::string name = std::filesystem::path(path).stem().string();
+    for (const auto& other : names)
+      if (other == name)
+        throw InputError("two scenarios are named '" + name + "' (" + path +
+                         "); a comparison names each by its file name, so rename one");
+    names.push_back(name);
+  }
+  // One seed and one number of replicates for all: the first scenario's, or the command line's.
+  for (auto& l : loaded) {
+    set_simulation_key(l, "replicates", vm.count("replicates") ? vm["replicates"].as<int>() : loaded[0].scenario.replicates);
+    set_simulation_key(l, "seed", vm.count("seed") ? vm["seed"].as<std::int64_t>() : loaded[0].scenario.seed);
+  }
+  const Scenario& first = loaded[0].scenario;
+  for (std::size_t k = 1; k < loaded.size(); ++k) {
+    const Scenario& s = loaded[k].scenario;
+    if (s.first_year != first.first_year || s.last_year != first.last_year || s.counties.size() != first.counties.size())
+      throw InputError(paths[k] + ": its window or counties differ from " + paths[0] +
+                       "'s; scenarios in one comparison share the window and the counties (run it separately)");
+  }
+  if (output.empty()) {
+    std::filesystem::create_directories("results");
+    output = "results/compare.h5";
+  }
+  const std::filesystem::path out_path(output);
+  check_output_path(out_path, force);
+  const std::string tmp = temporary_path_for(out_path).string();
+  std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
+  std::signal(SIGINT, remove_tmp_and_exit);
+  std::signal(SIGTERM, remove_tmp_and_exit);
+
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
+  const auto start = std::chrono::steady_clock::now();
+  std::string population_source;
+  const Population population = obtain_population(first, population_path, household_count, population_source);
+  if (population_path.empty()) {
+    // Every scenario must describe the same population: one population, stored once.
+    const std::uint64_t hash = population_hash(population);
+    for (std::size_t k = 1; k < loaded.size(); ++k)
+      if (population_hash(synthesise_population(loaded[k].scenario, SynthesisOptions{household_count})) != hash)
+        throw InputError(paths[k] + ": its population keys ([population], [counties], [income] levels) give another "
+                         "population than " + paths[0] + "'s; a comparison runs every scenario on one population "
+                         "(run it separately, or give --population)");
+  }
+  ProgressBar bar(::isatty(STDERR_FILENO) != 0);
+  std::vector<SimulationResult> results(loaded.size());
+  std::vector<std::optional<Attribution>> attributions(loaded.size());
+  for (std::size_t k = 0; k < loaded.size(); ++k) {
+    SimulationOptions options;
+    options.replicates = loaded[k].scenario.replicates;
+    options.seed = loaded[k].scenario.seed;
+    const double n = static_cast<double>(loaded.size());
+    options.progress = [&, k](double done, double total) { bar.update(k + done / total, n); };
+    results[k] = simulate_replicates(loaded[k], population, options);
+    if (vm.count("ablate")) {
+      SimulationOptions plain;
+      plain.replicates = options.replicates;
+      plain.seed = options.seed;
+      attributions[k] = attribute(loaded[k], settings, results[k], [&](const LoadedScenario& without) {
+        return simulate_replicates(without, population, plain);
+      });
+      if (attributions[k]->measures.empty()) attributions[k].reset();
+    }
+  }
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<ScenarioRun> runs;
+  for (std::size_t k = 0; k < loaded.size(); ++k) {
+    std::cout << (k ? "\n" : "") << "==== " << names[k] << " (" << paths[k] << ") ====\n";
+    print_summary(std::cout, loaded[k].scenario, results[k]);
+    if (attributions[k]) print_attribution(std::cout, *attributions[k]);
+    runs.push_back({names[k], &loaded[k], &results[k], attributions[k] ? &*attributions[k] : nullptr});
+  }
+  write_comparison_file(out_path, force, runs, population, run_info(command_line, thread_count, seconds, population_source));
+  interrupted_tmp[0] = 0;
+  std::cout << "\n";
+  print_comparison(std::cout, compare_scenarios(scenarios_in(out_path), 0));
+  std::cout << "\nWrote " << out_path.string() << " (" << loaded.size() << " scenarios, "
+            << population.households.count() << " households, " << first.replicates << " replicates, "
+            << thread_count << " threads, " << std::fixed;
+  std::cout.precision(1);
+  std::cout << seconds << " s).\n";
+  return 0;
+}
+
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description visible(
-      "Usage: tuopin run [SCENARIO] [options]\n\n"
+      "Usage: tuopin run [SCENARIO ...] [options]\n\n"
       "Simulates SCENARIO (a TOML file; without one, the embedded default Anqing 2016-2018\n"
       "baseline), prints a summary per year on stdout and writes an HDF5 result file\n"
       "(layout: docs/outputs.md) holding the series, summaries, the population and the\n"
@@ -190,10 +291,26 @@ int run_command(const std::vector<std::string>& args, const std::string& command
                     "(docs/parameters.md), so the ranges also reflect what is not known; the same as "
                     "--set uncertainty.parameters=true (uncertainty.hold keeps some at the scenario's value)")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
-  std::string scenario_path;
-  const po::variables_map vm = parse_options(args, visible, &scenario_path);
+  std::vector<std::string> scenario_paths;
+  po::variables_map vm;
+  {
+    po::options_description all;
+    all.add(visible);
+    all.add_options()("scenario", po::value(&scenario_paths));
+    po::positional_options_description positional;
+    positional.add("scenario", -1);
+    po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
+    po::notify(vm);
+  }
+  const std::string scenario_path = scenario_paths.empty() ? "" : scenario_paths[0];
   if (vm.count("help")) {
-    std::cout << visible << "\nExamples:\n"
+    std::cout << visible << "\nSeveral scenarios (tuopin run A.toml B.toml C.toml) run on one population with the same\n"
+              << "seed and replicates (common random numbers) into one comparison file: /scenarios/<name>\n"
+              << "for each, /compare with the key results along a scenario dimension, the population once\n"
+              << "(docs/outputs.md); the summary ends with the comparison against the first (tuopin compare).\n"
+              << "\nExamples:\n"
+              << "  tuopin run scenarios/anqing-baseline.toml scenarios/pathways.toml scenarios/anqing-plan.toml "
+                 "-o results/compare.h5\n"
               << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"
               << "  tuopin run --population scenarios/data/registry-template.csv -o results/extract.h5\n"
               << "  tuopin run --replay results/base.h5 -o results/again.h5\n"
@@ -214,6 +331,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
                      "--population or --households with it");
   const int thread_count = resolve_threads(threads);
   if (vm.count("uncertain")) settings.push_back("uncertainty.parameters=true");
+  if (scenario_paths.size() > 1) {
+    if (!replay.empty()) throw InputError("--replay re-runs one result file; give no SCENARIO with it");
+    if (vm.count("trace")) throw InputError("--trace follows a household through one scenario; run that scenario alone");
+    return run_scenarios(scenario_paths, settings, vm, output, population_path, household_count, thread_count, force,
+                         command_line);
+  }
 
   LoadedScenario loaded;
   if (!replay.empty()) {

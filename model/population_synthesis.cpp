@@ -528,6 +528,46 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
   return pop;
 }
 
+namespace {
+template <typename T>
+void hash_column(std::uint64_t& h, const std::vector<T>& column) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(column.data());
+  const std::size_t n = column.size() * sizeof(T);
+  for (std::size_t k = 0; k < n; ++k) {
+    h ^= bytes[k];
+    h *= 1099511628211ull;
+  }
+  h ^= n;  // the length too: columns are concatenated
+  h *= 1099511628211ull;
+}
+}  // namespace
+
+std::uint64_t population_hash(const Population& pop) {
+  std::uint64_t h = 1469598103934665603ull;
+  const Households& x = pop.households;
+  hash_column(h, x.county);
+  hash_column(h, x.village);
+  hash_column(h, x.size);
+  for (const auto& m : x.members) hash_column(h, m);
+  hash_column(h, x.labour);
+  hash_column(h, x.flags);
+  hash_column(h, x.cause_main);
+  hash_column(h, x.cause_secondary);
+  hash_column(h, x.land);
+  for (const auto& b : x.base_income) hash_column(h, b);
+  hash_column(h, x.status0);
+  hash_column(h, x.housing0);
+  hash_column(h, x.entry_year);
+  const Villages& v = pop.villages;
+  hash_column(h, v.county);
+  hash_column(h, v.poor);
+  hash_column(h, v.remoteness);
+  hash_column(h, v.road);
+  hash_column(h, v.water);
+  hash_column(h, v.collective_income);
+  return h;
+}
+
 std::vector<SynthesisTarget> synthesis_targets(const Scenario& s, const Population& pop, double scale) {
   const Households& h = pop.households;
   const auto& p = s.population;

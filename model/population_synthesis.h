@@ -15,6 +15,7 @@
 //    per household from counter-based random numbers keyed by the scenario seed alone, so every
 //    replicate simulates the same population and any thread count gives the same one.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ struct SynthesisReport {
 
 Population synthesise_population(const Scenario& scenario, const SynthesisOptions& options = {},
                                  SynthesisReport* report = nullptr);
+
+// FNV-1a of every household and village column, in order: two populations with the same hash
+// are the same population (stored in a result file's /meta as population_hash).
+std::uint64_t population_hash(const Population& population);
 
 // The targets of `scenario` (scaled like the population) compared with `population`.
 std::vector<SynthesisTarget> synthesis_targets(const Scenario& scenario, const Population& population,

@@ -33,6 +33,15 @@ InputError::InputError(std::string file, int line, int column, const std::string
 
 InputError::InputError(const std::string& message) : std::runtime_error(message) {}
 
+std::string scenario_description(const std::string& resolved_toml) {
+  try {
+    const toml::table t = toml::parse(resolved_toml);
+    return t["description"].value_or(std::string());
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   auto distance = [](std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);

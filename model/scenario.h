@@ -162,6 +162,9 @@ LoadedScenario load_default_scenario(const std::vector<std::string>& settings = 
 // resolved text, as the command line's --seed and --replicates do.
 void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value);
 
+// The top-level `description` of a resolved scenario text ("" if it has none or does not parse).
+std::string scenario_description(const std::string& resolved_toml);
+
 // The closest of `candidates` to `word` by edit distance, or "" if none is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 

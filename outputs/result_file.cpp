@@ -405,31 +405,146 @@ void write_attribution(hid_t file, const Attribution& a) {
                  "spending of all measures, scenario minus scenario without the measure", "全部措施支出之差");
 }
 
+namespace {
+
+std::string hex(std::uint64_t v) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int k = 15; k >= 0; --k, v >>= 4) out[k] = digits[v & 0xF];
+  return out;
+}
+
+Handle create_result_file(const std::filesystem::path& tmp, const RunInfo& info) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file properties");
+  hdf5::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST), "set format bounds");
+  Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose, "create " + tmp.string());
+  hdf5::attribute(file, "title", "tuopin simulation of a poverty-exit plan");
+  hdf5::attribute(file, "title_zh", "脱贫攻坚规划模拟结果");
+  hdf5::attribute(file, "tuopin_version", info.version);
+  hdf5::attribute(file, "layout", "docs/outputs.md");
+  return file;
+}
+
+// Everything of one scenario's run, at `where` (the file's root, or /scenarios/<name>).
+void write_scenario_content(hid_t where, const LoadedScenario& scenario, const SimulationResult& r,
+                            const RunInfo& info, const Attribution* attribution, const Population& population) {
+  const Scenario& s = scenario.scenario;
+  std::vector<std::string> names, names_zh;
+  for (const auto& c : s.counties) {
+    names.push_back(c.name);
+    names_zh.push_back(c.name_zh);
+  }
+  write_series(where, r, names, names_zh);
+  write_summary(where, r, names);
+  write_targets(where, s, r, names);
+  if (attribution) write_attribution(where, *attribution);
+  write_uncertainty(where, s, r);
+  write_meta(where, scenario, info, r.replicates);
+  Handle meta(H5Gopen2(where, "meta", H5P_DEFAULT), H5Gclose, "open meta");
+  hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
+}
+
+}  // namespace
+
 void write_result_file(const std::filesystem::path& path, bool force, const LoadedScenario& scenario,
                        const Population& population, const SimulationResult& r, const RunInfo& info,
                        const Attribution* attribution) {
   hdf5::silence_errors();
   write_new_file(path, force, [&](const std::filesystem::path& tmp) {
-    const Scenario& s = scenario.scenario;
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file properties");
-    hdf5::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST), "set format bounds");
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose, "create " + tmp.string());
-    hdf5::attribute(file, "title", "tuopin simulation of a poverty-exit plan");
-    hdf5::attribute(file, "title_zh", "脱贫攻坚规划模拟结果");
-    hdf5::attribute(file, "tuopin_version", info.version);
-    hdf5::attribute(file, "layout", "docs/outputs.md");
-    std::vector<std::string> names, names_zh;
-    for (const auto& c : s.counties) {
-      names.push_back(c.name);
-      names_zh.push_back(c.name_zh);
+    Handle file = create_result_file(tmp, info);
+    write_scenario_content(file, scenario, r, info, attribution, population);
+    write_population_group(file, population, scenario.scenario);
+    hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
+  });
+}
+
+void write_comparison_file(const std::filesystem::path& path, bool force, const std::vector<ScenarioRun>& runs,
+                           const Population& population, const RunInfo& info) {
+  if (runs.empty()) throw std::logic_error("write_comparison_file: no scenario");
+  hdf5::silence_errors();
+  write_new_file(path, force, [&](const std::filesystem::path& tmp) {
+    Handle file = create_result_file(tmp, info);
+    const int S = static_cast<int>(runs.size());
+    const SimulationResult& first = *runs[0].result;
+    const int R = first.replicates, Y = first.years, C = first.counties;
+    std::vector<std::string> names, descriptions, resolved;
+    for (const auto& run : runs) {
+      names.push_back(run.name);
+      descriptions.push_back(run.scenario->scenario.description);
+      resolved.push_back(run.scenario->resolved_toml);
+      if (run.result->replicates != R || run.result->years != Y || run.result->counties != C ||
+          run.result->first_year != first.first_year || run.result->first_replicate != first.first_replicate)
+        throw std::logic_error("write_comparison_file: the scenarios' results differ in shape");
     }
-    write_series(file, r, names, names_zh);
-    write_summary(file, r, names);
-    write_targets(file, s, r, names);
-    if (attribution) write_attribution(file, *attribution);
-    write_uncertainty(file, s, r);
-    write_meta(file, scenario, info, r.replicates);
-    write_population_group(file, population, s);
+    Handle scenario = hdf5::string_scale(file, "scenario", names, "scenario (its file name without .toml)", "情景");
+    hdf5::string_variable(file, "scenario_description", descriptions, scenario, "what the scenario is",
+                          "情景说明");
+    hdf5::string_variable(file, "scenario_resolved", resolved, scenario,
+                          "every scenario key after defaults and inheritance (runs alone with tuopin run)",
+                          "合并默认值与继承后的完整情景");
+    hdf5::attribute(file, "scenarios", static_cast<std::int64_t>(S));
+
+    // /compare: the key results of every scenario along one scenario dimension.
+    Handle compare = hdf5::create_group(file, "compare");
+    Handle cscenario = hdf5::string_scale(compare, "scenario", names, "scenario", "情景");
+    std::vector<int> replicates(R);
+    for (int k = 0; k < R; ++k) replicates[k] = first.first_replicate + k;
+    Handle rep = hdf5::integer_scale(compare, "replicate", replicates, "replicate index (Philox key word 1)",
+                                     "重复模拟序号", "1");
+    Handle year = hdf5::integer_scale(compare, "year", calendar_years(first), "calendar year (assessed at its end)",
+                                      "年份", "year");
+    std::vector<std::string> county_names;
+    for (const auto& c : runs[0].scenario->scenario.counties) county_names.push_back(c.name);
+    Handle county = hdf5::string_scale(compare, "county", county_names, "county or district", "县(市、区)");
+    for (const Metric m : {Metric::exit_people, Metric::reentry_people, Metric::new_poor_people,
+                           Metric::poor_end_people, Metric::county_exited}) {
+      const auto& mi = metric_info[static_cast<int>(m)];
+      std::vector<std::int64_t> v;
+      for (const auto& run : runs)
+        for (int k = 0; k < R; ++k)
+          for (int y = 0; y < Y; ++y) v.push_back(run.result->city_total(k, y, m));
+      hdf5::variable(compare, "city_" + std::string(mi.name), v.data(), H5T_NATIVE_INT64, H5T_STD_I64LE,
+                     {cscenario, rep, year}, mi.units, std::string(mi.long_name) + ", whole city",
+                     std::string(mi.long_name_zh) + "(全市)");
+    }
+    std::vector<double> spend, inc, probability;
+    for (const auto& run : runs) {
+      for (int k = 0; k < R; ++k)
+        for (int y = 0; y < Y; ++y) {
+          spend.push_back(yuan(run.result->city_spend(k, y)));
+          inc.push_back(incidence(*run.result, k, y));
+        }
+      const Targets t = compute_targets(run.scenario->scenario, *run.result);
+      for (int c = 0; c < C; ++c) probability.push_back(t.counties[c].exit_probability);
+    }
+    hdf5::variable(compare, "city_spending_total", spend.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                   {cscenario, rep, year}, "yuan", "spending on all measures in the year, all sources, whole city",
+                   "帮扶措施资金支出合计(全市)");
+    hdf5::variable(compare, "incidence", inc.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {cscenario, rep, year}, "1",
+                   "registered poor people at the end of the year / rural population", "贫困发生率");
+    hdf5::variable(compare, "exit_probability", probability.data(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                   {cscenario, county}, "1",
+                   "share of replicates in which the county met every exit criterion by the last year", "摘帽概率");
+
+    // Every scenario's whole result, in the single-scenario layout; the population once.
+    Handle group = hdf5::create_group(file, "scenarios");
+    for (const auto& run : runs) {
+      Handle where = hdf5::create_group(group, run.name);
+      write_scenario_content(where, *run.scenario, *run.result, info, run.attribution, population);
+    }
+    Handle meta = hdf5::create_group(file, "meta");
+    hdf5::attribute(meta, "version", info.version);
+    hdf5::attribute(meta, "git_commit", info.git_commit);
+    hdf5::attribute(meta, "command_line", info.command_line);
+    hdf5::attribute(meta, "host", info.host);
+    hdf5::attribute(meta, "created", info.created);
+    hdf5::attribute(meta, "seed", static_cast<std::int64_t>(runs[0].scenario->scenario.seed));
+    hdf5::attribute(meta, "replicates", static_cast<std::int64_t>(R));
+    hdf5::attribute(meta, "threads", static_cast<std::int64_t>(info.threads));
+    hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
+    hdf5::attribute(meta, "population_source", info.population_source);
+    hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
+    write_population_group(file, population, runs[0].scenario->scenario);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });
 }

@@ -37,6 +37,19 @@ void write_result_file(const std::filesystem::path& path, bool force, const Load
                        const Population& population, const SimulationResult& result, const RunInfo& info,
                        const Attribution* attribution = nullptr);
 
+// Several scenarios run on one population with the same random numbers (tuopin run A B C):
+// /scenario (their names), /scenario_description, /scenario_resolved, /compare (the key results
+// along a scenario dimension), /scenarios/<name>/ (each in the single-scenario layout, without
+// the population) and /population once.
+struct ScenarioRun {
+  std::string name;  // unique in the file: the scenario file's stem
+  const LoadedScenario* scenario = nullptr;
+  const SimulationResult* result = nullptr;
+  const Attribution* attribution = nullptr;
+};
+void write_comparison_file(const std::filesystem::path& path, bool force, const std::vector<ScenarioRun>& runs,
+                           const Population& population, const RunInfo& info);
+
 // Reading back, for tests and tools.
 struct Dataset {
   std::vector<std::size_t> shape;
