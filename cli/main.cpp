@@ -15,15 +15,15 @@ constexpr const char* usage = R"(tuopin - poverty-exit plan simulation (脱贫�
 Usage: tuopin <command> [options]
 
 Commands:
-  run [SCENARIO ...]  simulate a scenario (default: the embedded Anqing 2016-2018 baseline)
-                   and write an HDF5 result file; several scenarios share one population and
-                   the random numbers in one comparison file
-  compare FILE ... the scenarios of a comparison file or of result files side by side: paired
-                   differences against a baseline with their 5%-95% range
-  synth [SCENARIO] build the synthetic population (IPF to public marginals); --report
-                   compares every target with what was achieved
-  params           list every scenario key with unit, range, default and source
-  bench            measure the run loop's speed (household-months per second)
+  run [SCENARIO ...]    simulate a scenario (default: the embedded Anqing 2016-2018 baseline)
+                        and write an HDF5 result file; several scenarios share one population
+                        and the random numbers in one comparison file
+  compare FILE ...      the scenarios of a comparison file or of result files side by side:
+                        paired differences against a baseline with their 5%-95% range
+  synth [SCENARIO]      build the synthetic population (IPF to public marginals); --report
+                        compares every target with what was achieved
+  params                list every scenario key with unit, range, default and source
+  bench                 measure the run loop's speed (household-months per second)
 
   tuopin <command> --help   options of one command
   tuopin --version          program version and git commit
