@@ -20,6 +20,7 @@ Commands:
                         and the random numbers in one comparison file
   compare FILE ...      the scenarios of a comparison file or of result files side by side:
                         paired differences against a baseline with their 5%-95% range
+  report FILE ...       the brief: one HTML page (Chinese, or --lang en) to read or print on A4
   synth [SCENARIO]      build the synthetic population (IPF to public marginals); --report
                         compares every target with what was achieved
   params                list every scenario key with unit, range, default and source
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
     if (command == "params") return tuopin::cli::params_command(args);
     if (command == "bench") return tuopin::cli::bench_command(args);
     if (command == "compare") return tuopin::cli::compare_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare"});
+    if (command == "report") return tuopin::cli::report_command(args);
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "report"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";
