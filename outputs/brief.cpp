@@ -464,7 +464,7 @@ thead th { border-bottom: 0.4mm solid #222; background: #eee; vertical-align: bo
 thead { display: table-header-group; }
 tr, tbody.county, figure, .keep, .warn { break-inside: avoid; }
 td.n, th.n { text-align: right; }
-.v, .r, .nw { white-space: nowrap; }
+.v, .r, .nw, thead .d, table.scenarios td:first-child { white-space: nowrap; }
 .v { font-weight: bold; }
 .r { color: #444; font-size: 90%; }
 .diff { margin-top: 0.3mm; }
