@@ -229,5 +229,63 @@ expect_in "hold error has file:line:column" err.txt "bad_hold.toml:4:8: 'uncerta
 expect_rc "--ablate --uncertain" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 2 -o ablate-unc.h5 --ablate --uncertain
 expect_in "--ablate --uncertain prints what each measure adds" out.txt "What each measure adds"
 
+# Several scenarios in one run: one population, the same random numbers, a comparison file.
+printf 'inherits = "small.toml"\ndescription = "Industry support, with a comma, and a \\"quote\\"."\n[measures.health]\nenabled = true\n' > industry.toml
+printf 'inherits = "small.toml"\n[population]\npoor_people = 12000.0\n' > other_pop.toml
+expect_rc "run two scenarios" 0 "$tuopin" run small.toml industry.toml -o cmp.h5 --replicates 3
+expect_in "each scenario's summary" out.txt "==== industry (industry.toml) ===="
+expect_in "the comparison follows" out.txt "Scenarios compared with the baseline 'small'"
+expect_in "paired difference with its range" out.txt "paired difference (scenario minus baseline, replicate by replicate)"
+expect_in "says it wrote two scenarios" out.txt "(2 scenarios,"
+h5diff -q cmp.h5 synthesised.h5 /population /population >/dev/null && pass "the comparison file stores the population once" \
+  || fail "comparison population differs"
+h5diff -q cmp.h5 cmp.h5 /scenarios/small/exit_people /compare/city_exit_people >/dev/null 2>&1; \
+  [ -n "$(h5ls cmp.h5/compare 2>/dev/null | grep city_exit_people)" ] && pass "/compare holds the key results" || fail "/compare missing"
+"$tuopin" run small.toml -o alone.h5 --replicates 3 >/dev/null 2>&1
+h5diff -q alone.h5 cmp.h5 /exit_people /scenarios/small/exit_people >/dev/null \
+  && pass "a scenario in a comparison equals its run alone" || fail "comparison scenario differs from its run alone"
+expect_rc "compare the file" 0 "$tuopin" compare cmp.h5
+expect_in "compare has exits" out.txt "exits over the window"
+expect_in "compare has cost per exit" out.txt "spending over exits"
+expect_rc "compare with another baseline" 0 "$tuopin" compare cmp.h5 --baseline industry
+expect_in "the baseline named" out.txt "compared with the baseline 'industry'"
+expect_rc "compare an unknown baseline" 2 "$tuopin" compare cmp.h5 --baseline industri
+expect_in "unknown baseline suggests" err.txt "did you mean 'industry'?"
+expect_rc "compare separate files" 0 "$tuopin" compare alone.h5 replayed.h5
+expect_rc "compare files of other seeds" 0 "$tuopin" compare alone.h5 from_pop.h5
+"$tuopin" run small.toml -o seed2.h5 --replicates 3 --seed 7 >/dev/null 2>&1
+expect_rc "compare files of different seeds" 0 "$tuopin" compare alone.h5 seed2.h5
+expect_in "different seeds warn" out.txt "do not share their random numbers"
+expect_rc "compare one single file" 2 "$tuopin" compare alone.h5
+expect_in "one scenario is not a comparison" err.txt "holds one scenario"
+echo "not hdf5" > junk.h5
+expect_rc "compare a file that is not HDF5" 2 "$tuopin" compare junk.h5 alone.h5
+expect_in "not HDF5 named" err.txt "junk.h5: not an HDF5 file"
+head -c 200000 cmp.h5 > truncated.h5
+expect_rc "compare a truncated file" 2 "$tuopin" compare truncated.h5
+expect_in "truncated named" err.txt "truncated.h5"
+expect_rc "compare a population file" 2 "$tuopin" compare pop.h5 alone.h5
+expect_in "a population file is not a result" err.txt "pop.h5"
+expect_rc "compare a missing file" 2 "$tuopin" compare nothere.h5
+expect_rc "two scenarios of one name" 2 "$tuopin" run small.toml small.toml -o x.h5
+expect_in "same name refused" err.txt "two scenarios are named 'small'"
+expect_rc "scenarios of different populations" 2 "$tuopin" run small.toml other_pop.toml -o x.h5
+expect_in "different population refused" err.txt "give another population"
+[ -e x.h5 ] && fail "a refused comparison left a file" || pass "a refused comparison wrote nothing"
+expect_rc "replay a comparison file" 2 "$tuopin" run --replay cmp.h5 -o x.h5
+expect_in "replay of a comparison explained" err.txt "is a comparison file of 2 scenarios"
+
+# A result without its population: smaller, replayed only with the population given and checked.
+expect_rc "run without the population" 0 "$tuopin" run small.toml -o nopop.h5 --replicates 2 --no-population
+[ -z "$(h5ls nopop.h5 | grep '^population')" ] && pass "no /population" || fail "/population written"
+expect_rc "replay without the population" 2 "$tuopin" run --replay nopop.h5 -o x.h5
+expect_in "replay asks for the population" err.txt "holds no population (written with --no-population)"
+expect_rc "replay with the population" 0 "$tuopin" run --replay nopop.h5 --population synthesised.h5 -o nopop-replay.h5
+h5diff -q nopop.h5 nopop-replay.h5 /exit_people /exit_people >/dev/null && pass "replay with the given population reproduces the run" \
+  || fail "replay with the given population differs"
+"$tuopin" synth other_pop.toml -o other_pop.h5 >/dev/null 2>&1
+expect_rc "replay with another population" 2 "$tuopin" run --replay nopop.h5 --population other_pop.h5 -o x.h5 --force
+expect_in "another population refused" err.txt "not the population nopop.h5 ran on"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
