@@ -56,15 +56,6 @@ int resolve_threads(int requested) {
 
 namespace {
 
-// The temporary result file, removed if the run is interrupted (async-signal-safe unlink).
-char interrupted_tmp[4096] = {0};
-
-extern "C" void remove_tmp_and_exit(int sig) {
-  if (interrupted_tmp[0]) ::unlink(interrupted_tmp);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
-
 class ProgressBar {
  public:
   explicit ProgressBar(bool enabled) : enabled_(enabled) {}
@@ -193,10 +184,6 @@ int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::
   }
   const std::filesystem::path out_path(output);
   check_output_path(out_path, force);
-  const std::string tmp = temporary_path_for(out_path).string();
-  std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
-  std::signal(SIGINT, remove_tmp_and_exit);
-  std::signal(SIGTERM, remove_tmp_and_exit);
 
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   const auto start = std::chrono::steady_clock::now();
@@ -243,7 +230,6 @@ int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::
   }
   write_comparison_file(out_path, force, runs, population, run_info(command_line, thread_count, seconds, population_source),
                         with_population);
-  interrupted_tmp[0] = 0;
   std::cout << "\n";
   print_comparison(std::cout, compare_scenarios(scenarios_in(out_path), 0));
   std::cout << "\nWrote " << out_path.string() << " (" << loaded.size() << " scenarios, "
@@ -326,6 +312,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     return 0;
   }
   const bool force = vm.count("force") > 0;
+  if (vm.count("output") && output.empty()) throw InputError("-o is empty; expected -o FILE");
   if (vm.count("replicates") && replicates < 1)
     throw InputError("--replicates must be at least 1, got " + std::to_string(replicates));
   if (vm.count("seed") && (seed < 0 || seed > 4294967295LL))
@@ -382,10 +369,6 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     check_output_path(trace_path, force);
   }
 
-  const std::string tmp = temporary_path_for(out_path).string();
-  std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
-  std::signal(SIGINT, remove_tmp_and_exit);
-  std::signal(SIGTERM, remove_tmp_and_exit);
 
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   const auto start = std::chrono::steady_clock::now();
@@ -431,7 +414,6 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   if (s.uncertainty.parameters) print_uncertainty_note(std::cout, s.uncertainty);
   write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source),
                     attribution ? &*attribution : nullptr, with_population);
-  interrupted_tmp[0] = 0;
   if (vm.count("trace")) {
     write_new_file(trace_path, force, [&](const std::filesystem::path& trace_tmp) {
       std::ofstream csv(trace_tmp);

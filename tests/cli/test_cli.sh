@@ -82,7 +82,7 @@ no_leftovers "bad scenario"
 expect_rc "out-of-range value" 2 "$tuopin" run out_of_range.toml -o bad.h5
 expect_in "range message" err.txt "out_of_range.toml:4:27: 'assessment.new_poor_identification' is 1.7, outside the allowed range: expected number in [0, 1]"
 expect_rc "missing scenario file" 2 "$tuopin" run nowhere.toml -o bad.h5
-expect_in "missing file message" err.txt "cannot read scenario file 'nowhere.toml'"
+expect_in "missing file message" err.txt "nowhere.toml: no such file"
 printf '[window\nfirst_year = 2016\n' > broken.toml
 expect_rc "malformed TOML" 2 "$tuopin" run broken.toml -o bad.h5
 expect_in "malformed TOML position" err.txt "broken.toml:1:"
@@ -286,6 +286,42 @@ h5diff -q nopop.h5 nopop-replay.h5 /exit_people /exit_people >/dev/null && pass 
 "$tuopin" synth other_pop.toml -o other_pop.h5 >/dev/null 2>&1
 expect_rc "replay with another population" 2 "$tuopin" run --replay nopop.h5 --population other_pop.h5 -o x.h5 --force
 expect_in "another population refused" err.txt "not the population nopop.h5 ran on"
+
+# Nonsense refused before any work (exit 2, nothing written): paths, empty files, cycles, values.
+mkdir -p a_folder
+expect_rc "a folder as the scenario" 2 "$tuopin" run a_folder -o x.h5
+expect_in "folder named" err.txt "a_folder: is a folder; expected a scenario file"
+: > empty.toml
+expect_rc "an empty scenario" 2 "$tuopin" run empty.toml -o x.h5
+expect_in "empty explained" err.txt "empty.toml: is empty"
+printf 'inherits = "a_folder"\n' > inherits_folder.toml
+expect_rc "inherits a folder" 2 "$tuopin" run inherits_folder.toml -o x.h5
+expect_in "inherited folder named with its position" err.txt "inherits_folder.toml:1:12: 'inherits' names 'a_folder', which is a folder"
+expect_rc "a missing scenario" 2 "$tuopin" run nothere.toml -o x.h5
+expect_in "missing says so" err.txt "nothere.toml: no such file"
+printf 'inherits = "cycle_b.toml"\n' > cycle_a.toml
+printf 'inherits = "cycle_a.toml"\n' > cycle_b.toml
+expect_rc "an inheritance cycle" 2 "$tuopin" run cycle_a.toml -o x.h5
+expect_in "the cycle names its files" err.txt "inheritance cycle: cycle_a.toml -> cycle_b.toml -> cycle_a.toml"
+expect_rc "repeated line years" 2 "$tuopin" run small.toml -o x.h5 --set 'poverty_line.years=[2016, 2016, 2017, 2018, 2019]'
+expect_in "repeated years explained" err.txt "expected each year once, increasing"
+expect_rc "a line of 1e14 yuan" 2 "$tuopin" run small.toml -o x.h5 --set 'poverty_line.yuan=[2800.0, 2855.0, 1e14, 2952.0, 2995.0]'
+expect_rc "a county named twice" 2 "$tuopin" run counties3.toml -o x.h5 --set 'counties.names=["Yuexi", "Yuexi", "Taihu"]'
+expect_in "county twice explained" err.txt "lists 'Yuexi' twice"
+expect_rc "nobody to simulate" 2 "$tuopin" run small.toml -o x.h5 --set population.poor_people=0 \
+  --set population.exited_people=0 --set population.near_poor_people=0
+expect_in "nobody explained" err.txt "expected at least one person to simulate"
+expect_rc "too many replicates on the command line" 2 "$tuopin" run small.toml -o x.h5 --replicates 100001
+expect_in "replicates range named" err.txt "--replicates must be in 1 .. 100000"
+expect_rc "an empty -o" 2 "$tuopin" run small.toml -o ""
+expect_rc "a folder as -o, even with --force" 2 "$tuopin" run small.toml -o a_folder --force
+expect_in "output folder explained" err.txt "a_folder: is a folder; expected a file name"
+[ -d a_folder ] && pass "the folder is untouched" || fail "the folder was replaced"
+[ -e x.h5 ] && fail "refused input left a result" || pass "refused input wrote nothing"
+sleep 0 & dead=$!; wait "$dead"
+echo stale > ".stale.h5.tmp-$dead"
+expect_rc "a run beside a stale temporary file" 0 "$tuopin" run small.toml -o stale.h5 --replicates 1
+[ -e ".stale.h5.tmp-$dead" ] && fail "stale temporary file of a dead process kept" || pass "stale temporary file removed"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
