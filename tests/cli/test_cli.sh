@@ -323,5 +323,28 @@ echo stale > ".stale.h5.tmp-$dead"
 expect_rc "a run beside a stale temporary file" 0 "$tuopin" run small.toml -o stale.h5 --replicates 1
 [ -e ".stale.h5.tmp-$dead" ] && fail "stale temporary file of a dead process kept" || pass "stale temporary file removed"
 
+# Bad HDF5 given as input: exit 2 naming the file and what is wrong, never an internal error.
+echo "not hdf5" > junk_pop.h5
+: > empty_pop.h5
+head -c 100000 synthesised.h5 > truncated_pop.h5
+for f in junk_pop.h5 empty_pop.h5 truncated_pop.h5 a_folder; do
+  expect_rc "--population $f" 2 "$tuopin" run small.toml --population "$f" -o x.h5
+  expect_in "--population $f named" err.txt "$f"
+  if grep -q "internal error" err.txt; then fail "--population $f: internal error"; else pass "--population $f: no internal error"; fi
+done
+cp synthesised.h5 nan_pop.h5
+cp synthesised.h5 nocol_pop.h5
+/usr/bin/python3 - <<'PY'
+import h5py, numpy as np
+with h5py.File("nan_pop.h5", "a") as f:
+    d = f["population/income_wage"]; a = d[:]; a[3] = np.nan; d[...] = a
+with h5py.File("nocol_pop.h5", "a") as f:
+    del f["population/housing"]
+PY
+expect_rc "a population with NaN income" 2 "$tuopin" run small.toml --population nan_pop.h5 -o x.h5
+expect_in "NaN household and column named" err.txt "household 3, column income_wage"
+expect_rc "a population without a column" 2 "$tuopin" run small.toml --population nocol_pop.h5 -o x.h5
+expect_in "missing column named" err.txt "column housing is missing"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
