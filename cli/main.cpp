@@ -1,11 +1,13 @@
 // tuopin: simulation and planning model for a city's three-year poverty-exit plan.
 #include <boost/program_options/errors.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "build_info.h"
 #include "commands.h"
+#include "output_file.h"
 #include "scenario.h"
 
 namespace {
@@ -32,6 +34,14 @@ Exit codes: 0 success, 1 program failure, 2 bad input (scenario, options, output
 )";
 
 }  // namespace
+
+// After a failed write the HDF5 library may hold a file it cannot close; its exit handler
+// would then crash. Leave without exit handlers once the streams are flushed.
+int quit(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(code);
+}
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -65,8 +75,11 @@ int main(int argc, char** argv) {
     std::cerr << "tuopin " << command << ": " << e.what() << "\nRun 'tuopin " << command
               << " --help' for its options.\n";
     return 2;
+  } catch (const tuopin::EnvironmentError& e) {
+    std::cerr << "tuopin: " << e.what() << "\n";
+    return quit(1);
   } catch (const std::exception& e) {
     std::cerr << "tuopin: internal error: " << e.what() << "\n";
-    return 1;
+    return quit(1);
   }
 }

@@ -96,9 +96,16 @@ void write_new_file(const std::filesystem::path& path, bool force,
       }
       std::filesystem::remove(tmp);
     }
-  } catch (...) {
+  } catch (const std::exception& e) {
+    const int err = errno;
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
+    // A write that failed on a full disk says so plainly: ENOSPC, or less than 1 MiB left.
+    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const auto space = std::filesystem::space(dir, ec);
+    if (err == ENOSPC || (!ec && space.available < (1u << 20)))
+      throw EnvironmentError("cannot write " + path.string() + ": no space left on the disk of '" + dir.string() +
+                             "' (" + std::to_string(ec ? 0 : space.available / 1024) + " KiB free); nothing was written");
     throw;
   }
 }

@@ -346,5 +346,18 @@ expect_in "NaN household and column named" err.txt "household 3, column income_w
 expect_rc "a population without a column" 2 "$tuopin" run small.toml --population nocol_pop.h5 -o x.h5
 expect_in "missing column named" err.txt "column housing is missing"
 
+# A full disk: a plain message, exit 1, nothing left, no crash. Needs a small tmpfs (root).
+mkdir -p tiny_disk
+if mount -t tmpfs -o size=300k tmpfs tiny_disk 2>/dev/null; then
+  expect_rc "run onto a full disk" 1 "$tuopin" run small.toml -o tiny_disk/full.h5 --replicates 1
+  expect_in "full disk said plainly" err.txt "no space left on the disk of 'tiny_disk'"
+  if grep -q "internal error" err.txt; then fail "full disk: internal error"; else pass "full disk: no internal error"; fi
+  [ -z "$(ls -A tiny_disk)" ] && pass "full disk: nothing left behind" || fail "full disk left files: $(ls -A tiny_disk)"
+  expect_rc "synth onto a full disk" 1 "$tuopin" synth small.toml -o tiny_disk/pop.h5
+  umount tiny_disk
+else
+  echo "skip: the full-disk checks need to mount a tmpfs (root); not run here"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
