@@ -258,3 +258,11 @@ TEST_CASE("tuopin export --csv: a comparison file as tidy tables") {
   CHECK_THROWS_AS(scenarios_in(junk), InputError);
   std::filesystem::remove_all(dir.parent_path());
 }
+
+TEST_CASE("docs/outputs.md lists every table of tuopin export") {
+  std::ifstream in(std::string(TUOPIN_SOURCE_DIR) + "/docs/outputs.md");
+  std::ostringstream text;
+  text << in.rdbuf();
+  REQUIRE(!text.str().empty());
+  for (const auto& t : csv_tables()) CHECK_MESSAGE(text.str().find("| `" + t.file + "` |") != std::string::npos, t.file);
+}
