@@ -265,6 +265,11 @@ rows=$(($(wc -l < csv/registry.csv) - 1))
 [ "$rows" -eq 33 ] && pass "single file: replicates x years x counties rows" || fail "single file: registry.csv has $rows rows"
 expect_rc "export two files with --baseline" 0 "$tuopin" export small.h5 plain3.h5 --csv csv2 --baseline plain3:small
 expect_in "compare.csv against --baseline" csv2/compare.csv ",plain3:small,exit_people,"
+expect_rc "export --ablate and --uncertain files" 0 "$tuopin" export ablate.h5 unc1.h5 --csv csv3
+expect_in "attribution.csv holds /attribution" csv3/attribution.csv "pathways,industry,产业扶贫,"
+rows=$(($(wc -l < csv3/uncertainty.csv) - 1))
+params=$(h5ls unc1.h5/uncertainty/parameter | sed 's/.*{\([0-9]*\)}.*/\1/')
+[ "$rows" -eq $((3 * params)) ] && pass "uncertainty.csv: replicates x uncertain parameters rows" || fail "uncertainty.csv has $rows rows"
 no_leftovers "export"
 expect_rc "export without --csv" 2 "$tuopin" export cmp.h5
 expect_in "export without --csv message" err.txt "--csv DIR"
