@@ -22,6 +22,8 @@ Commands:
                         and the random numbers in one comparison file
   compare FILE ...      the scenarios of a comparison file or of result files side by side:
                         paired differences against a baseline with their 5%-95% range
+  export FILE ... --csv DIR
+                        tidy CSV tables for spreadsheets (UTF-8 with BOM) and a README.txt
   synth [SCENARIO]      build the synthetic population (IPF to public marginals); --report
                         compares every target with what was achieved
   params                list every scenario key with unit, range, default and source
@@ -63,7 +65,8 @@ int main(int argc, char** argv) {
     if (command == "params") return tuopin::cli::params_command(args);
     if (command == "bench") return tuopin::cli::bench_command(args);
     if (command == "compare") return tuopin::cli::compare_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare"});
+    if (command == "export") return tuopin::cli::export_command(args);
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "export"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";

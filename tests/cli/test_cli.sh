@@ -30,7 +30,7 @@ no_leftovers() {
 expect_rc "tuopin --help" 0 "$tuopin" --help
 expect_in "help lists run" out.txt "run [SCENARIO ...]"
 expect_in "help lists compare" out.txt "compare FILE ..."
-for cmd in run synth params bench compare; do
+for cmd in run synth params bench compare export; do
   expect_rc "tuopin $cmd --help" 0 "$tuopin" "$cmd" --help
   expect_in "$cmd --help shows usage" out.txt "Usage: tuopin $cmd"
 done
@@ -358,6 +358,62 @@ if mount -t tmpfs -o size=300k tmpfs tiny_disk 2>/dev/null; then
 else
   echo "skip: the full-disk checks need to mount a tmpfs (root); not run here"
 fi
+# export: tidy CSV tables for spreadsheets, from a comparison file and from a single file; never
+# over an earlier export without --force; bad input is exit 2 and writes nothing.
+expect_rc "tuopin --help lists export" 0 "$tuopin" --help
+expect_in "help lists export" out.txt "export FILE ... --csv DIR"
+expect_rc "export --help" 0 "$tuopin" export --help
+expect_in "export --help has examples" out.txt "tuopin export results/compare.h5 --csv results/compare-csv"
+expect_rc "comparison run to export" 0 "$tuopin" run "$scenarios/anqing-baseline.toml" "$scenarios/pathways.toml" --households 3000 --replicates 2 -o export-cmp.h5
+expect_rc "export a comparison file" 0 "$tuopin" export export-cmp.h5 --csv csv
+expect_in "export lists its files" out.txt "registry.csv (132 rows)"
+for f in README.txt scenarios.csv registry.csv measure_results.csv city.csv spending.csv beneficiaries.csv pools.csv \
+         target.csv summary.csv villages.csv parameters.csv compare.csv attribution.csv uncertainty.csv; do
+  [ -s "csv/$f" ] && pass "export wrote $f" || fail "export did not write $f"
+done
+[ "$(head -c 3 csv/registry.csv | od -An -tx1 | tr -d ' \n')" = "efbbbf" ] && pass "registry.csv starts with a UTF-8 BOM" || fail "no BOM in registry.csv"
+[ "$(head -c 3 csv/README.txt | od -An -tx1 | tr -d ' \n')" = "efbbbf" ] && pass "README.txt starts with a UTF-8 BOM" || fail "no BOM in README.txt"
+rows=$(($(wc -l < csv/registry.csv) - 1))
+[ "$rows" -eq $((2 * 2 * 3 * 11)) ] && pass "registry.csv: scenarios x replicates x years x counties rows" || fail "registry.csv has $rows rows"
+expect_in "registry.csv header" csv/registry.csv "scenario,replicate,year,county,county_zh,poor_start_people,"
+expect_in "registry.csv has Chinese county names" csv/registry.csv ",Yuexi,岳西县,"
+expect_in "README explains a column" csv/README.txt "exit_people [persons]: people in households that exited"
+expect_in "compare.csv against the first scenario" csv/compare.csv "pathways,anqing-baseline,exit_people,"
+if /usr/bin/python3 "$data"/../outputs/check_csv_export.py csv export-cmp.h5 > py.txt 2>&1; then
+  pass "pandas reads the tables (utf-8-sig) and their sums match the HDF5"
+else
+  fail "Python check of the CSV tables"; cat py.txt
+fi
+before=$(md5sum csv/registry.csv)
+expect_rc "export refuses to overwrite" 2 "$tuopin" export export-cmp.h5 --csv csv
+expect_in "export overwrite message" err.txt "csv: already holds scenarios.csv, registry.csv"
+expect_in "export overwrite suggests --force" err.txt "use --force to replace them"
+[ "$before" = "$(md5sum csv/registry.csv)" ] && pass "earlier export untouched" || fail "earlier export changed"
+expect_rc "export a single file with --force" 0 "$tuopin" export small.h5 --csv csv --force
+rows=$(($(wc -l < csv/registry.csv) - 1))
+[ "$rows" -eq 33 ] && pass "single file: replicates x years x counties rows" || fail "single file: registry.csv has $rows rows"
+expect_rc "export two files with --baseline" 0 "$tuopin" export small.h5 plain3.h5 --csv csv2 --baseline plain3:small
+expect_in "compare.csv against --baseline" csv2/compare.csv ",plain3:small,exit_people,"
+expect_rc "export --ablate and --uncertain files" 0 "$tuopin" export ablate.h5 unc1.h5 --csv csv3
+expect_in "attribution.csv holds /attribution" csv3/attribution.csv "pathways,industry,产业扶贫,"
+rows=$(($(wc -l < csv3/uncertainty.csv) - 1))
+params=$(h5ls unc1.h5/uncertainty/parameter | sed 's/.*{\([0-9]*\)}.*/\1/')
+[ "$rows" -eq $((3 * params)) ] && pass "uncertainty.csv: replicates x uncertain parameters rows" || fail "uncertainty.csv has $rows rows"
+no_leftovers "export"
+expect_rc "export without --csv" 2 "$tuopin" export export-cmp.h5
+expect_in "export without --csv message" err.txt "--csv DIR"
+expect_rc "export a missing file" 2 "$tuopin" export nowhere.h5 --csv bad-csv
+expect_in "missing file named" err.txt "nowhere.h5: no such file"
+expect_rc "export a file that is not HDF5" 2 "$tuopin" export small.toml --csv bad-csv
+expect_in "not HDF5 message" err.txt "not an HDF5 file"
+head -c 20000 export-cmp.h5 > export-truncated.h5
+expect_rc "export a truncated file" 2 "$tuopin" export export-truncated.h5 --csv bad-csv
+expect_rc "export a population file" 2 "$tuopin" export pop.h5 --csv bad-csv
+expect_in "not a result message" err.txt "not a tuopin result file"
+expect_rc "export with an unknown --baseline" 2 "$tuopin" export export-cmp.h5 --csv bad-csv --baseline pathway
+expect_in "unknown baseline suggests" err.txt "did you mean 'pathways'?"
+[ -e bad-csv ] && fail "bad export input created the folder" || pass "bad export input wrote nothing"
+grep -q "Traceback\|internal error" err.txt && fail "export crashed" || pass "export fails cleanly"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
