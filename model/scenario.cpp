@@ -158,15 +158,25 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return "; did you mean '" + std::string(prefix) + m + std::string(suffix) + "'?";
 }
 
+// A number as a person writes it: whole numbers in full (4294967295, not 4.29497e+09), others
+// with the digits they need.
+std::string plain_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::ostringstream o;
+  if (std::fabs(v) < 1e15 && v == std::floor(v)) {
+    o << std::fixed << std::setprecision(0) << v;
+  } else {
+    o << std::setprecision(15) << v;
+  }
+  return o.str();
+}
+
 std::string expected_text(const ParameterSpec& spec) {
   std::ostringstream o;
   o << type_name(spec.type);
   if (spec.type != ParamType::boolean && spec.type != ParamType::string &&
-      spec.type != ParamType::string_array) {
-    o << " in [" << spec.min << ", ";
-    if (std::isinf(spec.max)) o << "inf"; else o << spec.max;
-    o << "]";
-  }
+      spec.type != ParamType::string_array)
+    o << " in [" << plain_number(spec.min) << ", " << plain_number(spec.max) << "]";
   return o.str();
 }
 
@@ -204,7 +214,7 @@ void check_scalar(const toml::node& n, const ParameterSpec& spec, ParamType elem
                                       : n.as_floating_point()->get();
       if (!(v >= spec.min && v <= spec.max)) {
         std::ostringstream o;
-        o << what << " is " << v << ", outside the allowed range: expected " << expected_text(spec);
+        o << what << " is " << plain_number(v) << ", outside the allowed range: expected " << expected_text(spec);
         fail_at(n, file, o.str());
       }
       break;

@@ -415,5 +415,9 @@ expect_in "unknown baseline suggests" err.txt "did you mean 'pathways'?"
 [ -e bad-csv ] && fail "bad export input created the folder" || pass "bad export input wrote nothing"
 grep -q "Traceback\|internal error" err.txt && fail "export crashed" || pass "export fails cleanly"
 
+# Numbers printed as typed.
+expect_rc "a seed out of range" 2 "$tuopin" run small.toml -o x.h5 --set simulation.seed=4294967296
+expect_in "the range in full digits" err.txt "expected integer in [0, 4294967295]"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
