@@ -7,14 +7,24 @@ TESTBUILD ?= build/test
 RESULTS   ?= results
 CMAKE_FLAGS ?=
 
-.PHONY: run test bench deps build build-test docs clean
+.PHONY: help run test bench deps build build-test docs clean
+
+# `make` alone lists the targets.
+help:
+	@echo "make run     install missing packages, build tuopin, run the embedded Anqing baseline"
+	@echo "             (the program is then $(BUILD)/cli/tuopin; results in $(RESULTS)/)"
+	@echo "make test    install missing packages, build with warnings as errors, run every test"
+	@echo "make bench   measure the run loop's speed (docs/performance.md)"
+	@echo "make docs    regenerate docs/parameters.md from the parameter dictionary"
+	@echo "make clean   remove the build folders"
 
 deps:
 	@scripts/install-deps
 
+# Only the program: the tests are built by `make test` in their own folder.
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) --target tuopin
 
 build-test: deps
 	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON $(CMAKE_FLAGS) >/dev/null
@@ -25,6 +35,7 @@ build-test: deps
 run: build
 	@mkdir -p $(RESULTS)
 	$(BUILD)/cli/tuopin run -o $(RESULTS)/anqing-baseline.h5 --force
+	@echo "The program is $(BUILD)/cli/tuopin: run '$(BUILD)/cli/tuopin --help' for its commands."
 
 test: build-test
 	cd $(TESTBUILD) && ctest --output-on-failure -j $(JOBS) -LE slow

@@ -19,6 +19,7 @@ int synth_command(const std::vector<std::string>& args, const std::string& comma
 int params_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
+int export_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 
 // Options must be spelled in full: a misspelled or shortened option is an error, never a guess.

@@ -1,11 +1,13 @@
 // tuopin: simulation and planning model for a city's three-year poverty-exit plan.
 #include <boost/program_options/errors.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "build_info.h"
 #include "commands.h"
+#include "output_file.h"
 #include "scenario.h"
 
 namespace {
@@ -20,6 +22,8 @@ Commands:
                         and the random numbers in one comparison file
   compare FILE ...      the scenarios of a comparison file or of result files side by side:
                         paired differences against a baseline with their 5%-95% range
+  export FILE ... --csv DIR
+                        tidy CSV tables for spreadsheets (UTF-8 with BOM) and a README.txt
   report FILE ...       the brief: one HTML page (Chinese, or --lang en) to read or print on A4
   synth [SCENARIO]      build the synthetic population (IPF to public marginals); --report
                         compares every target with what was achieved
@@ -33,6 +37,14 @@ Exit codes: 0 success, 1 program failure, 2 bad input (scenario, options, output
 )";
 
 }  // namespace
+
+// After a failed write the HDF5 library may hold a file it cannot close; its exit handler
+// would then crash. Leave without exit handlers once the streams are flushed.
+int quit(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(code);
+}
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -54,8 +66,9 @@ int main(int argc, char** argv) {
     if (command == "params") return tuopin::cli::params_command(args);
     if (command == "bench") return tuopin::cli::bench_command(args);
     if (command == "compare") return tuopin::cli::compare_command(args);
+    if (command == "export") return tuopin::cli::export_command(args);
     if (command == "report") return tuopin::cli::report_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "report"});
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "export", "report"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";
@@ -67,8 +80,11 @@ int main(int argc, char** argv) {
     std::cerr << "tuopin " << command << ": " << e.what() << "\nRun 'tuopin " << command
               << " --help' for its options.\n";
     return 2;
+  } catch (const tuopin::EnvironmentError& e) {
+    std::cerr << "tuopin: " << e.what() << "\n";
+    return quit(1);
   } catch (const std::exception& e) {
     std::cerr << "tuopin: internal error: " << e.what() << "\n";
-    return 1;
+    return quit(1);
   }
 }

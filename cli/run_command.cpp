@@ -56,15 +56,6 @@ int resolve_threads(int requested) {
 
 namespace {
 
-// The temporary result file, removed if the run is interrupted (async-signal-safe unlink).
-char interrupted_tmp[4096] = {0};
-
-extern "C" void remove_tmp_and_exit(int sig) {
-  if (interrupted_tmp[0]) ::unlink(interrupted_tmp);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
-
 class ProgressBar {
  public:
   explicit ProgressBar(bool enabled) : enabled_(enabled) {}
@@ -138,6 +129,8 @@ Population obtain_population(const Scenario& s, const std::string& population_pa
   }
   source = population_path;
   const std::filesystem::path p(population_path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) throw InputError(population_path + ": no such file (--population)");
   if (p.extension() == ".csv") return load_registry_csv(p, s);
   if (p.extension() == ".h5" || p.extension() == ".hdf5") return read_population_file(p, s);
   throw InputError("--population expects a registry extract (.csv) or a population or result file (.h5), got '" +
@@ -160,7 +153,8 @@ std::size_t parse_households(const po::variables_map& vm, std::int64_t household
 // file (write_comparison_file), with each one's summary and the comparison against the first.
 int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::string>& settings,
                   const po::variables_map& vm, std::string output, const std::string& population_path,
-                  std::size_t household_count, int thread_count, bool force, const std::string& command_line) {
+                  std::size_t household_count, int thread_count, bool force, const std::string& command_line,
+                  bool with_population) {
   std::vector<LoadedScenario> loaded;
   std::vector<std::string> names;
   for (const auto& path : paths) {
@@ -190,10 +184,6 @@ int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::
   }
   const std::filesystem::path out_path(output);
   check_output_path(out_path, force);
-  const std::string tmp = temporary_path_for(out_path).string();
-  std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
-  std::signal(SIGINT, remove_tmp_and_exit);
-  std::signal(SIGTERM, remove_tmp_and_exit);
 
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   const auto start = std::chrono::steady_clock::now();
@@ -238,8 +228,8 @@ int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::
     if (attributions[k]) print_attribution(std::cout, *attributions[k]);
     runs.push_back({names[k], &loaded[k], &results[k], attributions[k] ? &*attributions[k] : nullptr});
   }
-  write_comparison_file(out_path, force, runs, population, run_info(command_line, thread_count, seconds, population_source));
-  interrupted_tmp[0] = 0;
+  write_comparison_file(out_path, force, runs, population, run_info(command_line, thread_count, seconds, population_source),
+                        with_population);
   std::cout << "\n";
   print_comparison(std::cout, compare_scenarios(scenarios_in(out_path), 0));
   std::cout << "\nWrote " << out_path.string() << " (" << loaded.size() << " scenarios, "
@@ -281,7 +271,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
        "set any scenario key after the file and its parents, e.g. --set funding.level=1.2 or\n"
        "--set measures.industry.enabled=true (repeatable; validated like the file)")
       ("replay", po::value(&replay)->value_name("FILE"),
-       "re-run a result file's run: its resolved scenario and its population")
+       "re-run a result file's run: its resolved scenario and its population (for a file written\n"
+       "with --no-population, give the same population with --population; its hash is checked)")
+      ("no-population", "leave the population out of the result file (its hash stays in /meta); a\n"
+                        "--replay of the file then needs the population given with --population")
       ("trace", po::value(&trace)->value_name("ID"),
        "also write household ID's path month by month, every replicate, to FILE with\n"
        "'.trace-ID.csv' in place of '.h5' (docs/outputs.md)")
@@ -319,6 +312,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     return 0;
   }
   const bool force = vm.count("force") > 0;
+  if (vm.count("output") && output.empty()) throw InputError("-o is empty; expected -o FILE");
   if (vm.count("replicates") && replicates < 1)
     throw InputError("--replicates must be at least 1, got " + std::to_string(replicates));
   if (vm.count("seed") && (seed < 0 || seed > 4294967295LL))
@@ -326,23 +320,31 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   const std::size_t household_count = parse_households(vm, households);
   if (household_count && !population_path.empty())
     throw InputError("--households scales a synthesised population; it cannot be used with --population");
-  if (!replay.empty() && (!scenario_path.empty() || !population_path.empty() || household_count))
-    throw InputError("--replay takes the scenario and the population from the result file; give no SCENARIO, "
-                     "--population or --households with it");
+  if (!replay.empty() && (!scenario_path.empty() || household_count))
+    throw InputError("--replay takes the scenario and the population from the result file; give no SCENARIO or "
+                     "--households with it");
+  const bool with_population = vm.count("no-population") == 0;
   const int thread_count = resolve_threads(threads);
   if (vm.count("uncertain")) settings.push_back("uncertainty.parameters=true");
   if (scenario_paths.size() > 1) {
     if (!replay.empty()) throw InputError("--replay re-runs one result file; give no SCENARIO with it");
     if (vm.count("trace")) throw InputError("--trace follows a household through one scenario; run that scenario alone");
     return run_scenarios(scenario_paths, settings, vm, output, population_path, household_count, thread_count, force,
-                         command_line);
+                         command_line, with_population);
   }
 
   LoadedScenario loaded;
   if (!replay.empty()) {
     const std::string text = read_scenario_of(replay);
     loaded = load_scenario_text(text, replay + ":/meta/scenario_resolved", ".", settings);
-    population_path = replay;
+    const bool has_population = result_has_population(replay);
+    if (!population_path.empty() && has_population)
+      throw InputError("--replay takes the population from " + replay + ", which holds one; give no --population");
+    if (population_path.empty() && !has_population)
+      throw InputError(replay + " holds no population (written with --no-population); give the population it ran on "
+                       "with --replay " + replay + " --population FILE (its hash " + population_hash_of(replay) +
+                       " is checked)");
+    if (population_path.empty()) population_path = replay;
   } else {
     loaded = scenario_path.empty() ? load_default_scenario(settings) : load_scenario_file(scenario_path, settings);
   }
@@ -367,15 +369,17 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     check_output_path(trace_path, force);
   }
 
-  const std::string tmp = temporary_path_for(out_path).string();
-  std::strncpy(interrupted_tmp, tmp.c_str(), sizeof interrupted_tmp - 1);
-  std::signal(SIGINT, remove_tmp_and_exit);
-  std::signal(SIGTERM, remove_tmp_and_exit);
 
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
   const auto start = std::chrono::steady_clock::now();
   std::string population_source;
   const Population population = obtain_population(s, population_path, household_count, population_source);
+  if (!replay.empty() && population_path != replay) {
+    const std::string want = population_hash_of(replay), got = hex_hash(population_hash(population));
+    if (!want.empty() && want != got)
+      throw InputError(population_path + ": not the population " + replay + " ran on (population hash " + got +
+                       ", the file's " + want + ")");
+  }
   if (vm.count("trace") && (trace < 0 || static_cast<std::size_t>(trace) >= population.households.count()))
     throw InputError("--trace expects a household id in 0 .. " + std::to_string(population.households.count() - 1) +
                      ", got " + std::to_string(trace));
@@ -409,8 +413,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   if (attribution) print_attribution(std::cout, *attribution);
   if (s.uncertainty.parameters) print_uncertainty_note(std::cout, s.uncertainty);
   write_result_file(out_path, force, loaded, population, result, run_info(command_line, thread_count, seconds, population_source),
-                    attribution ? &*attribution : nullptr);
-  interrupted_tmp[0] = 0;
+                    attribution ? &*attribution : nullptr, with_population);
   if (vm.count("trace")) {
     write_new_file(trace_path, force, [&](const std::filesystem::path& trace_tmp) {
       std::ofstream csv(trace_tmp);

@@ -14,7 +14,6 @@
 namespace tuopin {
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 using T = ParamType;
 
 // Sources: "calibration: KEY (year, place)" names a row of ../shared/data/calibration.csv;
@@ -48,7 +47,7 @@ const std::array core_specs = std::to_array<ParameterSpec>({
     {"poverty_line", "years", T::integer_array, "year", 2000, 2100,
      "[2014, 2015, 2016, 2017, 2018]", "calibration: poverty_line",
      "Years for which the national poverty line is given; every simulated year must be listed."},
-    {"poverty_line", "yuan", T::real_array, "yuan/person/year", 0, inf,
+    {"poverty_line", "yuan", T::real_array, "yuan/person/year", 0, 1e6,
      "[2800.0, 2855.0, 2952.0, 2952.0, 2995.0]",
      "calibration: poverty_line (2014 quoted-repost, 2015 quoted-repost, 2016 quoted-repost, "
      "2017 and 2018 unverified)",

@@ -1,6 +1,7 @@
 #include "scenario.h"
 
 #include <algorithm>
+#include <iomanip>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -157,15 +158,25 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return "; did you mean '" + std::string(prefix) + m + std::string(suffix) + "'?";
 }
 
+// A number as a person writes it: whole numbers in full (4294967295, not 4.29497e+09), others
+// with the digits they need.
+std::string plain_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::ostringstream o;
+  if (std::fabs(v) < 1e15 && v == std::floor(v)) {
+    o << std::fixed << std::setprecision(0) << v;
+  } else {
+    o << std::setprecision(15) << v;
+  }
+  return o.str();
+}
+
 std::string expected_text(const ParameterSpec& spec) {
   std::ostringstream o;
   o << type_name(spec.type);
   if (spec.type != ParamType::boolean && spec.type != ParamType::string &&
-      spec.type != ParamType::string_array) {
-    o << " in [" << spec.min << ", ";
-    if (std::isinf(spec.max)) o << "inf"; else o << spec.max;
-    o << "]";
-  }
+      spec.type != ParamType::string_array)
+    o << " in [" << plain_number(spec.min) << ", " << plain_number(spec.max) << "]";
   return o.str();
 }
 
@@ -203,7 +214,7 @@ void check_scalar(const toml::node& n, const ParameterSpec& spec, ParamType elem
                                       : n.as_floating_point()->get();
       if (!(v >= spec.min && v <= spec.max)) {
         std::ostringstream o;
-        o << what << " is " << v << ", outside the allowed range: expected " << expected_text(spec);
+        o << what << " is " << plain_number(v) << ", outside the allowed range: expected " << expected_text(spec);
         fail_at(n, file, o.str());
       }
       break;
@@ -355,15 +366,58 @@ void record_positions(const toml::table& t, const std::string& prefix, const std
   }
 }
 
+// A scenario file's text, or why it cannot be one (empty `problem` when it can): no such file, a
+// folder or a special file, larger than a scenario can sensibly be, unreadable, or empty.
+std::string read_scenario_source(const std::filesystem::path& path, std::string& problem) {
+  constexpr std::uintmax_t max_bytes = 1u << 20;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    problem = "no such file";
+    return "";
+  }
+  if (std::filesystem::is_directory(status)) {
+    problem = "is a folder; expected a scenario file (.toml)";
+    return "";
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    problem = "is not a regular file (a device, pipe or socket); expected a scenario file (.toml)";
+    return "";
+  }
+  if (std::filesystem::file_size(path, ec) > max_bytes) {
+    problem = "is larger than 1 MiB; a scenario is a short TOML file";
+    return "";
+  }
+  std::ifstream in(path);
+  if (!in) {
+    problem = "cannot be read (permissions?)";
+    return "";
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    problem = "is empty; a scenario names its base (inherits = \"anqing-baseline.toml\") and sets the keys it "
+              "changes (docs/parameters.md)";
+    return "";
+  }
+  problem.clear();
+  return text;
+}
+
 struct Resolver {
   std::vector<ScenarioSource> sources;
-  std::set<std::string> visiting;
+  std::vector<std::string> visiting;  // the chain of files being loaded, the first file first
   Positions positions;
 
   toml::table load(const std::string& text, const std::string& name,
                    const std::filesystem::path& base_dir) {
-    if (!visiting.insert(name).second)
-      throw InputError(name, 0, 0, "inheritance cycle: this file inherits itself");
+    if (std::find(visiting.begin(), visiting.end(), name) != visiting.end()) {
+      std::string chain;
+      for (const auto& v : visiting) chain += v + " -> ";
+      throw InputError(name, 0, 0, "inheritance cycle: " + chain + name);
+    }
+    visiting.push_back(name);
     toml::table doc = parse_text(text, name);
     validate_file(doc, name);
     toml::table merged;
@@ -371,19 +425,19 @@ struct Resolver {
       const std::filesystem::path p = base_dir / *parent;
       std::string parent_text, parent_name;
       std::filesystem::path parent_dir;
-      if (std::ifstream in(p); in) {
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        parent_text = ss.str();
-        parent_name = p.lexically_normal().string();
-        parent_dir = p.parent_path();
-      } else if (*parent == embedded::baseline_name) {
+      std::string problem;
+      std::error_code ec;
+      if (!std::filesystem::exists(p, ec) && *parent == embedded::baseline_name) {
         parent_text = std::string(embedded::baseline_text);
         parent_name = "<embedded>/" + std::string(embedded::baseline_name);
       } else {
-        fail_at(*doc.get("inherits"), name,
-                "'inherits' names '" + *parent + "', which cannot be read (looked for " +
-                    p.string() + ")");
+        parent_text = read_scenario_source(p, problem);
+        if (!problem.empty())
+          fail_at(*doc.get("inherits"), name, "'inherits' names '" + *parent + "', which " +
+                                                  (problem == "no such file" ? "does not exist" : problem) +
+                                                  " (looked for " + p.string() + ")");
+        parent_name = p.lexically_normal().string();
+        parent_dir = p.parent_path();
       }
       merged = load(parent_text, parent_name, parent_dir);
     }
@@ -391,7 +445,7 @@ struct Resolver {
     doc.erase("inherits");
     record_positions(doc, "", name, positions);
     merge_into(merged, doc);
-    visiting.erase(name);
+    visiting.pop_back();
     return merged;
   }
 };
@@ -483,6 +537,10 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
     r.fail("poverty_line", "yuan", "'poverty_line.yuan' has " + std::to_string(s.line_yuan.size()) +
                 " entries but 'poverty_line.years' has " + std::to_string(s.line_years.size()) +
                 "; expected one line per year");
+  for (std::size_t i = 1; i < s.line_years.size(); ++i)
+    if (s.line_years[i] <= s.line_years[i - 1])
+      r.fail("poverty_line", "years", "'poverty_line.years' has " + std::to_string(s.line_years[i]) + " after " +
+                                          std::to_string(s.line_years[i - 1]) + "; expected each year once, increasing");
   for (int y = s.first_year; y <= s.last_year; ++y)
     if (std::find(s.line_years.begin(), s.line_years.end(), y) == s.line_years.end())
       r.fail("poverty_line", "years", "'poverty_line.years' lacks " + std::to_string(y) +
@@ -494,6 +552,20 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   p.exited_people = r.real("population", "exited_people");
   p.near_poor_people = r.real("population", "near_poor_people");
   p.rural_population = r.real("population", "rural_population");
+  {
+    // The population must give at least one household and at most the 30 million that
+    // --households allows (households of the mean size of household_size_shares, about 2.6).
+    const double people = p.poor_people + p.exited_people + p.near_poor_people;
+    if (people < 1.0)
+      r.fail("population", "poor_people", "poor, exited and near-poor people add up to " + std::to_string(people) +
+                                              "; expected at least one person to simulate");
+    if (people > 30e6 * 20)
+      r.fail("population", "poor_people", "poor, exited and near-poor people add up to more than 600 million; "
+                                          "expected at most 30 million households");
+    if (people > p.rural_population)
+      r.fail("population", "rural_population", "the rural population is smaller than the poor, exited and near-poor "
+                                               "people it contains; expected at least their sum");
+  }
   p.household_size_shares = r.array<double>("population", "household_size_shares");
   if (p.household_size_shares.size() > 20)
     r.fail("population", "household_size_shares", "'population.household_size_shares' has more than 20 sizes; expected at most 20");
@@ -543,6 +615,12 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   check_len("rural_population_shares", rural_shares.size());
   check_len("poverty_county", poverty_county.size());
   for (std::size_t c = 0; c < names.size(); ++c) {
+    if (names[c].empty() || names_zh[c].empty())
+      r.fail("counties", names[c].empty() ? "names" : "names_zh",
+             "county " + std::to_string(c + 1) + " has an empty name; expected a name for every county");
+    for (std::size_t d = 0; d < c; ++d)
+      if (names[d] == names[c])
+        r.fail("counties", "names", "'counties.names' lists '" + names[c] + "' twice; expected each county once");
     if (poor_villages[c] > villages[c])
       r.fail("counties", "poor_villages", "county '" + names[c] + "' has more poor villages (" +
                   std::to_string(poor_villages[c]) + ") than villages (" +
@@ -717,14 +795,21 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& na
 }
 
 LoadedScenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& settings) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read scenario file '" + path.string() + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_scenario_text(ss.str(), path.string(), path.parent_path(), settings);
+  std::string problem;
+  const std::string text = read_scenario_source(path, problem);
+  if (!problem.empty()) throw InputError(path.string() + ": " + problem);
+  return load_scenario_text(text, path.string(), path.parent_path(), settings);
 }
 
 void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value) {
+  // The same range as in a file, so that a file written by the run can always be replayed.
+  if (const ParameterSpec* spec = find_parameter("simulation", key);
+      spec && (static_cast<double>(value) < spec->min || static_cast<double>(value) > spec->max)) {
+    std::ostringstream range;
+    range << std::fixed << std::setprecision(0) << spec->min << " .. " << spec->max;
+    throw InputError("--" + key + " must be in " + range.str() + " (simulation." + key + "), got " +
+                     std::to_string(value));
+  }
   toml::table t = toml::parse(std::string_view(loaded.resolved_toml), std::string_view("<resolved>"));
   t["simulation"].as_table()->insert_or_assign(key, value);
   std::ostringstream ss;

@@ -1,9 +1,11 @@
 #include "population_file.h"
 
+#include <cmath>
 #include <numeric>
 #include <sstream>
 
 #include "hdf5_io.h"
+#include "result_reader.h"
 
 namespace tuopin {
 
@@ -110,16 +112,25 @@ void write_population_file(const std::filesystem::path& path, bool force, const 
 
 Population read_population_file(const std::filesystem::path& path, const Scenario& s) {
   const std::string where = path.string() + ":/population";
-  Handle file = hdf5::open_file(path.string());
+  Handle file = open_input_file(path, "a population or result file ('tuopin synth -o', 'tuopin run')");
   if (!hdf5::exists(file, "population"))
     throw InputError(path.string() + ": no /population group; expected a file written by 'tuopin synth -o' or 'tuopin run'");
   Handle group(H5Gopen2(file, "population", H5P_DEFAULT), H5Gclose, "open /population");
   Population pop;
   Households& h = pop.households;
   Villages& v = pop.villages;
+  // A missing or unreadable column names itself (InputError), never an internal error.
+  auto read = [&](const std::string& name, hid_t type, auto& out) {
+    if (!hdf5::exists(group, name)) throw InputError(where + ": column " + name + " is missing");
+    try {
+      hdf5::read(group, name, type, out);
+    } catch (const std::exception& e) {
+      throw InputError(where + ": column " + name + " cannot be read (" + e.what() + ")");
+    }
+  };
   auto bytes = [&](const std::string& name, auto& column) {
     std::vector<std::uint8_t> raw_values;
-    hdf5::read(group, name, H5T_NATIVE_UINT8, raw_values);
+    read(name, H5T_NATIVE_UINT8, raw_values);
     column.resize(raw_values.size());
     using T = typename std::decay_t<decltype(column)>::value_type;
     for (std::size_t i = 0; i < raw_values.size(); ++i) column[i] = static_cast<T>(raw_values[i]);
@@ -127,25 +138,25 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
   };
   std::vector<std::uint8_t> labour, cause, status, housing;
   bytes("county", h.county);
-  hdf5::read(group, "village_of_household", H5T_NATIVE_UINT32, h.village);
+  read("village_of_household", H5T_NATIVE_UINT32, h.village);
   bytes("size", h.size);
   for (int b = 0; b < age_band_count; ++b) bytes(member_columns[b], h.members[b]);
   labour = bytes("labour", h.labour);
   bytes("flags", h.flags);
   cause = bytes("cause_main", h.cause_main);
   bytes("cause_secondary", h.cause_secondary);
-  hdf5::read(group, "land", H5T_NATIVE_FLOAT, h.land);
+  read("land", H5T_NATIVE_FLOAT, h.land);
   for (int src = 0; src < income_source_count; ++src)
-    hdf5::read(group, "income_" + std::string(income_source_names[src]), H5T_NATIVE_FLOAT, h.base_income[src]);
+    read("income_" + std::string(income_source_names[src]), H5T_NATIVE_FLOAT, h.base_income[src]);
   status = bytes("status", h.status0);
   housing = bytes("housing", h.housing0);
-  hdf5::read(group, "entry_year", H5T_NATIVE_INT16, h.entry_year);
+  read("entry_year", H5T_NATIVE_INT16, h.entry_year);
   bytes("village_county", v.county);
   bytes("village_poor", v.poor);
   bytes("village_remoteness", v.remoteness);
   bytes("village_road", v.road);
   bytes("village_water", v.water);
-  hdf5::read(group, "village_collective_income", H5T_NATIVE_FLOAT, v.collective_income);
+  read("village_collective_income", H5T_NATIVE_FLOAT, v.collective_income);
 
   // The population must fit the scenario it runs under.
   const std::size_t n = h.size.size();
@@ -176,17 +187,34 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
     if (v.county[i] >= s.counties.size())
       throw InputError(where + ": village " + std::to_string(i) + " is in county " + std::to_string(v.county[i]) +
                        ", but the scenario has " + std::to_string(s.counties.size()) + " counties");
+  for (std::size_t i = 0; i < v.count(); ++i)
+    if (!std::isfinite(v.collective_income[i]) || v.collective_income[i] < 0 || v.collective_income[i] > 1e9)
+      throw InputError(where + ": village " + std::to_string(i) + " has collective income " +
+                       std::to_string(v.collective_income[i]) + "; expected a number in 0 .. 1e9 yuan");
   for (std::size_t i = 0; i < n; ++i) {
+    auto bad = [&](const std::string& column, const std::string& what) {
+      throw InputError(where + ": household " + std::to_string(i) + ", column " + column + ": " + what);
+    };
+    if (h.county[i] >= s.counties.size())
+      bad("county", std::to_string(h.county[i]) + ", but the scenario has " + std::to_string(s.counties.size()) +
+                        " counties");
+    if (h.village[i] >= v.count()) bad("village_of_household", "no such village");
+    if (v.county[h.village[i]] != h.county[i]) bad("village_of_household", "a village of another county");
     int members = 0;
     for (int b = 0; b < age_band_count; ++b) members += h.members[b][i];
-    const bool ok = h.county[i] < s.counties.size() && h.village[i] < v.count() &&
-                    v.county[h.village[i]] == h.county[i] && h.size[i] >= 1 && members == h.size[i] &&
-                    labour[i] < labour_capacity_count && cause[i] < cause_count && status[i] < registry_status_count &&
-                    housing[i] < housing_safety_count && h.flags[i] < 16 &&
-                    (h.cause_secondary[i] < cause_count || h.cause_secondary[i] == no_cause);
-    if (!ok)
-      throw InputError(where + ": household " + std::to_string(i) +
-                       " does not fit the scenario (county, village, size and members, or a code out of range)");
+    if (h.size[i] < 1) bad("size", "0; expected at least 1 member");
+    if (members != h.size[i]) bad("members_*", "the members by age add up to " + std::to_string(members) +
+                                                   ", the size is " + std::to_string(h.size[i]));
+    if (labour[i] >= labour_capacity_count) bad("labour", "code out of range");
+    if (cause[i] >= cause_count) bad("cause_main", "code out of range");
+    if (!(h.cause_secondary[i] < cause_count || h.cause_secondary[i] == no_cause)) bad("cause_secondary", "code out of range");
+    if (status[i] >= registry_status_count) bad("status", "code out of range");
+    if (housing[i] >= housing_safety_count) bad("housing", "code out of range");
+    if (h.flags[i] >= 16) bad("flags", "bits above 8 set");
+    if (!std::isfinite(h.land[i]) || h.land[i] < 0 || h.land[i] > 1e5) bad("land", "expected a number in 0 .. 1e5 mu");
+    for (int src = 0; src < income_source_count; ++src)
+      if (!std::isfinite(h.base_income[src][i]) || h.base_income[src][i] < 0 || h.base_income[src][i] > 1e8)
+        bad("income_" + std::string(income_source_names[src]), "expected a number in 0 .. 1e8 yuan a year");
   }
   return pop;
 }

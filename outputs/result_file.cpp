@@ -407,12 +407,7 @@ void write_attribution(hid_t file, const Attribution& a) {
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int k = 15; k >= 0; --k, v >>= 4) out[k] = digits[v & 0xF];
-  return out;
-}
+std::string hex(std::uint64_t v) { return hex_hash(v); }
 
 Handle create_result_file(const std::filesystem::path& tmp, const RunInfo& info) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file properties");
@@ -446,20 +441,38 @@ void write_scenario_content(hid_t where, const LoadedScenario& scenario, const S
 
 }  // namespace
 
+std::string hex_hash(std::uint64_t v) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int k = 15; k >= 0; --k, v >>= 4) out[k] = digits[v & 0xF];
+  return out;
+}
+
+bool result_has_population(const std::filesystem::path& file) {
+  Handle f = hdf5::open_file(file.string());
+  return hdf5::exists(f, "population");
+}
+
+std::string population_hash_of(const std::filesystem::path& file) {
+  Handle f = hdf5::open_file(file.string());
+  Handle meta(H5Gopen2(f, "meta", H5P_DEFAULT), H5Gclose, "open /meta");
+  return H5Aexists(meta, "population_hash") > 0 ? hdf5::string_attribute(meta, "population_hash") : "";
+}
+
 void write_result_file(const std::filesystem::path& path, bool force, const LoadedScenario& scenario,
                        const Population& population, const SimulationResult& r, const RunInfo& info,
-                       const Attribution* attribution) {
+                       const Attribution* attribution, bool with_population) {
   hdf5::silence_errors();
   write_new_file(path, force, [&](const std::filesystem::path& tmp) {
     Handle file = create_result_file(tmp, info);
     write_scenario_content(file, scenario, r, info, attribution, population);
-    write_population_group(file, population, scenario.scenario);
+    if (with_population) write_population_group(file, population, scenario.scenario);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });
 }
 
 void write_comparison_file(const std::filesystem::path& path, bool force, const std::vector<ScenarioRun>& runs,
-                           const Population& population, const RunInfo& info) {
+                           const Population& population, const RunInfo& info, bool with_population) {
   if (runs.empty()) throw std::logic_error("write_comparison_file: no scenario");
   hdf5::silence_errors();
   write_new_file(path, force, [&](const std::filesystem::path& tmp) {
@@ -544,7 +557,7 @@ void write_comparison_file(const std::filesystem::path& path, bool force, const 
     hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
     hdf5::attribute(meta, "population_source", info.population_source);
     hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
-    write_population_group(file, population, runs[0].scenario->scenario);
+    if (with_population) write_population_group(file, population, runs[0].scenario->scenario);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });
 }

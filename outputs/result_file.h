@@ -33,9 +33,10 @@ struct RunInfo {
 void write_meta(hid_t file, const LoadedScenario& scenario, const RunInfo& info, int replicates);
 
 // With `attribution` (tuopin run --ablate), the file also holds /attribution.
+// Without `with_population` the file leaves out /population (its hash stays in /meta).
 void write_result_file(const std::filesystem::path& path, bool force, const LoadedScenario& scenario,
                        const Population& population, const SimulationResult& result, const RunInfo& info,
-                       const Attribution* attribution = nullptr);
+                       const Attribution* attribution = nullptr, bool with_population = true);
 
 // Several scenarios run on one population with the same random numbers (tuopin run A B C):
 // /scenario (their names), /scenario_description, /scenario_resolved, /compare (the key results
@@ -48,7 +49,13 @@ struct ScenarioRun {
   const Attribution* attribution = nullptr;
 };
 void write_comparison_file(const std::filesystem::path& path, bool force, const std::vector<ScenarioRun>& runs,
-                           const Population& population, const RunInfo& info);
+                           const Population& population, const RunInfo& info, bool with_population = true);
+
+// Whether a result file holds /population; its /meta/population_hash ("" if absent); a hash
+// as written there (16 hex digits).
+bool result_has_population(const std::filesystem::path& file);
+std::string population_hash_of(const std::filesystem::path& file);
+std::string hex_hash(std::uint64_t hash);
 
 // Reading back, for tests and tools.
 struct Dataset {

@@ -28,15 +28,24 @@ std::string attribute_or(hid_t object, const std::string& name, const std::strin
 
 }  // namespace
 
-std::vector<ScenarioInFile> scenarios_in(const std::filesystem::path& file) {
+Handle open_input_file(const std::filesystem::path& file, const std::string& expected) {
   const std::string f = file.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(f + ": no such file");
-  if (!looks_like_hdf5(file)) throw InputError(f + ": not an HDF5 file; expected a result file of 'tuopin run'");
+  const auto status = std::filesystem::status(file, ec);
+  if (ec || !std::filesystem::exists(status)) throw InputError(f + ": no such file");
+  if (std::filesystem::is_directory(status)) throw InputError(f + ": is a folder; expected " + expected);
+  if (!std::filesystem::is_regular_file(status)) throw InputError(f + ": is not a regular file; expected " + expected);
+  if (std::filesystem::file_size(file, ec) == 0) throw InputError(f + ": is empty; expected " + expected);
+  if (!looks_like_hdf5(file)) throw InputError(f + ": not an HDF5 file; expected " + expected);
   hdf5::silence_errors();
   const hid_t id = H5Fopen(f.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw InputError(f + ": cannot be opened as HDF5 (truncated or corrupt?); expected a result file of 'tuopin run'");
-  Handle h(id, H5Fclose, "open " + f);
+  if (id < 0) throw InputError(f + ": cannot be opened as HDF5 (truncated or corrupt?); expected " + expected);
+  return Handle(id, H5Fclose, "open " + f);
+}
+
+std::vector<ScenarioInFile> scenarios_in(const std::filesystem::path& file) {
+  const std::string f = file.string();
+  Handle h = open_input_file(file, "a result file of 'tuopin run'");
   std::vector<ScenarioInFile> out;
   try {
     if (H5Aexists(h, "title") <= 0 || hdf5::string_attribute(h, "title") != "tuopin simulation of a poverty-exit plan")

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hdf5_io.h"
 #include "result_file.h"
 
 namespace tuopin {
@@ -24,6 +25,11 @@ struct ScenarioInFile {
   // `group + "/" + dataset`, the full path of a dataset of this scenario.
   std::string path(const std::string& dataset) const { return group + "/" + dataset; }
 };
+
+// Opens an HDF5 file given as input, or throws InputError naming it and what is wrong: missing,
+// a folder, not HDF5 (by its signature), empty, truncated or corrupt. `expected` ends the
+// message ("a result file of 'tuopin run'").
+hdf5::Handle open_input_file(const std::filesystem::path& file, const std::string& expected);
 
 // The scenarios of one result file, in the file's order. Throws InputError for a file that
 // cannot be opened as HDF5 or is not a tuopin result file.

@@ -11,6 +11,8 @@ cp "$src"/tests/data/small.toml "$work"/
 # The measures notebook compares the plan (with its attribution) with the baseline, same seed.
 "$tuopin" run --households 4000 -o "$work"/baseline.h5 --replicates 3 >/dev/null
 "$tuopin" run "$src"/scenarios/anqing-plan.toml --households 4000 -o "$work"/plan.h5 --replicates 3 --ablate >/dev/null
+"$tuopin" run "$src"/scenarios/{anqing-baseline,pathways,anqing-plan}.toml --households 3000 -o "$work"/compare.h5 --replicates 3 >/dev/null
+export TUOPIN_COMPARISON="$work"/compare.h5  # compare-scenarios and county-results: one comparison file
 export TUOPIN_RESULT="$work"/small.h5 TUOPIN_BASELINE="$work"/baseline.h5 TUOPIN_PLAN="$work"/plan.h5 MPLBACKEND=Agg
 count=0
 for nb in "$src"/notebooks/*.ipynb; do

@@ -30,7 +30,7 @@ no_leftovers() {
 expect_rc "tuopin --help" 0 "$tuopin" --help
 expect_in "help lists run" out.txt "run [SCENARIO ...]"
 expect_in "help lists compare" out.txt "compare FILE ..."
-for cmd in run synth params bench compare; do
+for cmd in run synth params bench compare export; do
   expect_rc "tuopin $cmd --help" 0 "$tuopin" "$cmd" --help
   expect_in "$cmd --help shows usage" out.txt "Usage: tuopin $cmd"
 done
@@ -82,7 +82,7 @@ no_leftovers "bad scenario"
 expect_rc "out-of-range value" 2 "$tuopin" run out_of_range.toml -o bad.h5
 expect_in "range message" err.txt "out_of_range.toml:4:27: 'assessment.new_poor_identification' is 1.7, outside the allowed range: expected number in [0, 1]"
 expect_rc "missing scenario file" 2 "$tuopin" run nowhere.toml -o bad.h5
-expect_in "missing file message" err.txt "cannot read scenario file 'nowhere.toml'"
+expect_in "missing file message" err.txt "nowhere.toml: no such file"
 printf '[window\nfirst_year = 2016\n' > broken.toml
 expect_rc "malformed TOML" 2 "$tuopin" run broken.toml -o bad.h5
 expect_in "malformed TOML position" err.txt "broken.toml:1:"
@@ -228,6 +228,196 @@ expect_in "hold error has file:line:column" err.txt "bad_hold.toml:4:8: 'uncerta
 [ -e x.h5 ] && fail "bad hold left a result" || pass "bad hold wrote no result"
 expect_rc "--ablate --uncertain" 0 "$tuopin" run "$scenarios/pathways.toml" --households 3000 --replicates 2 -o ablate-unc.h5 --ablate --uncertain
 expect_in "--ablate --uncertain prints what each measure adds" out.txt "What each measure adds"
+
+# Several scenarios in one run: one population, the same random numbers, a comparison file.
+printf 'inherits = "small.toml"\ndescription = "Industry support, with a comma, and a \\"quote\\"."\n[measures.health]\nenabled = true\n' > industry.toml
+printf 'inherits = "small.toml"\n[population]\npoor_people = 12000.0\n' > other_pop.toml
+expect_rc "run two scenarios" 0 "$tuopin" run small.toml industry.toml -o cmp.h5 --replicates 3
+expect_in "each scenario's summary" out.txt "==== industry (industry.toml) ===="
+expect_in "the comparison follows" out.txt "Scenarios compared with the baseline 'small'"
+expect_in "paired difference with its range" out.txt "paired difference (scenario minus baseline, replicate by replicate)"
+expect_in "says it wrote two scenarios" out.txt "(2 scenarios,"
+h5diff -q cmp.h5 synthesised.h5 /population /population >/dev/null && pass "the comparison file stores the population once" \
+  || fail "comparison population differs"
+h5diff -q cmp.h5 cmp.h5 /scenarios/small/exit_people /compare/city_exit_people >/dev/null 2>&1; \
+  [ -n "$(h5ls cmp.h5/compare 2>/dev/null | grep city_exit_people)" ] && pass "/compare holds the key results" || fail "/compare missing"
+"$tuopin" run small.toml -o alone.h5 --replicates 3 >/dev/null 2>&1
+h5diff -q alone.h5 cmp.h5 /exit_people /scenarios/small/exit_people >/dev/null \
+  && pass "a scenario in a comparison equals its run alone" || fail "comparison scenario differs from its run alone"
+expect_rc "compare the file" 0 "$tuopin" compare cmp.h5
+expect_in "compare has exits" out.txt "exits over the window"
+expect_in "compare has cost per exit" out.txt "spending over exits"
+expect_rc "compare with another baseline" 0 "$tuopin" compare cmp.h5 --baseline industry
+expect_in "the baseline named" out.txt "compared with the baseline 'industry'"
+expect_rc "compare an unknown baseline" 2 "$tuopin" compare cmp.h5 --baseline industri
+expect_in "unknown baseline suggests" err.txt "did you mean 'industry'?"
+expect_rc "compare separate files" 0 "$tuopin" compare alone.h5 replayed.h5
+expect_rc "compare files of other seeds" 0 "$tuopin" compare alone.h5 from_pop.h5
+"$tuopin" run small.toml -o seed2.h5 --replicates 3 --seed 7 >/dev/null 2>&1
+expect_rc "compare files of different seeds" 0 "$tuopin" compare alone.h5 seed2.h5
+expect_in "different seeds warn" out.txt "do not share their random numbers"
+expect_rc "compare one single file" 2 "$tuopin" compare alone.h5
+expect_in "one scenario is not a comparison" err.txt "holds one scenario"
+echo "not hdf5" > junk.h5
+expect_rc "compare a file that is not HDF5" 2 "$tuopin" compare junk.h5 alone.h5
+expect_in "not HDF5 named" err.txt "junk.h5: not an HDF5 file"
+head -c 200000 cmp.h5 > truncated.h5
+expect_rc "compare a truncated file" 2 "$tuopin" compare truncated.h5
+expect_in "truncated named" err.txt "truncated.h5"
+expect_rc "compare a population file" 2 "$tuopin" compare pop.h5 alone.h5
+expect_in "a population file is not a result" err.txt "pop.h5"
+expect_rc "compare a missing file" 2 "$tuopin" compare nothere.h5
+expect_rc "two scenarios of one name" 2 "$tuopin" run small.toml small.toml -o x.h5
+expect_in "same name refused" err.txt "two scenarios are named 'small'"
+expect_rc "scenarios of different populations" 2 "$tuopin" run small.toml other_pop.toml -o x.h5
+expect_in "different population refused" err.txt "give another population"
+[ -e x.h5 ] && fail "a refused comparison left a file" || pass "a refused comparison wrote nothing"
+expect_rc "replay a comparison file" 2 "$tuopin" run --replay cmp.h5 -o x.h5
+expect_in "replay of a comparison explained" err.txt "is a comparison file of 2 scenarios"
+
+# A result without its population: smaller, replayed only with the population given and checked.
+expect_rc "run without the population" 0 "$tuopin" run small.toml -o nopop.h5 --replicates 2 --no-population
+[ -z "$(h5ls nopop.h5 | grep '^population')" ] && pass "no /population" || fail "/population written"
+expect_rc "replay without the population" 2 "$tuopin" run --replay nopop.h5 -o x.h5
+expect_in "replay asks for the population" err.txt "holds no population (written with --no-population)"
+expect_rc "replay with the population" 0 "$tuopin" run --replay nopop.h5 --population synthesised.h5 -o nopop-replay.h5
+h5diff -q nopop.h5 nopop-replay.h5 /exit_people /exit_people >/dev/null && pass "replay with the given population reproduces the run" \
+  || fail "replay with the given population differs"
+"$tuopin" synth other_pop.toml -o other_pop.h5 >/dev/null 2>&1
+expect_rc "replay with another population" 2 "$tuopin" run --replay nopop.h5 --population other_pop.h5 -o x.h5 --force
+expect_in "another population refused" err.txt "not the population nopop.h5 ran on"
+
+# Nonsense refused before any work (exit 2, nothing written): paths, empty files, cycles, values.
+mkdir -p a_folder
+expect_rc "a folder as the scenario" 2 "$tuopin" run a_folder -o x.h5
+expect_in "folder named" err.txt "a_folder: is a folder; expected a scenario file"
+: > empty.toml
+expect_rc "an empty scenario" 2 "$tuopin" run empty.toml -o x.h5
+expect_in "empty explained" err.txt "empty.toml: is empty"
+printf 'inherits = "a_folder"\n' > inherits_folder.toml
+expect_rc "inherits a folder" 2 "$tuopin" run inherits_folder.toml -o x.h5
+expect_in "inherited folder named with its position" err.txt "inherits_folder.toml:1:12: 'inherits' names 'a_folder', which is a folder"
+expect_rc "a missing scenario" 2 "$tuopin" run nothere.toml -o x.h5
+expect_in "missing says so" err.txt "nothere.toml: no such file"
+printf 'inherits = "cycle_b.toml"\n' > cycle_a.toml
+printf 'inherits = "cycle_a.toml"\n' > cycle_b.toml
+expect_rc "an inheritance cycle" 2 "$tuopin" run cycle_a.toml -o x.h5
+expect_in "the cycle names its files" err.txt "inheritance cycle: cycle_a.toml -> cycle_b.toml -> cycle_a.toml"
+expect_rc "repeated line years" 2 "$tuopin" run small.toml -o x.h5 --set 'poverty_line.years=[2016, 2016, 2017, 2018, 2019]'
+expect_in "repeated years explained" err.txt "expected each year once, increasing"
+expect_rc "a line of 1e14 yuan" 2 "$tuopin" run small.toml -o x.h5 --set 'poverty_line.yuan=[2800.0, 2855.0, 1e14, 2952.0, 2995.0]'
+expect_rc "a county named twice" 2 "$tuopin" run counties3.toml -o x.h5 --set 'counties.names=["Yuexi", "Yuexi", "Taihu"]'
+expect_in "county twice explained" err.txt "lists 'Yuexi' twice"
+expect_rc "nobody to simulate" 2 "$tuopin" run small.toml -o x.h5 --set population.poor_people=0 \
+  --set population.exited_people=0 --set population.near_poor_people=0
+expect_in "nobody explained" err.txt "expected at least one person to simulate"
+expect_rc "too many replicates on the command line" 2 "$tuopin" run small.toml -o x.h5 --replicates 100001
+expect_in "replicates range named" err.txt "--replicates must be in 1 .. 100000"
+expect_rc "an empty -o" 2 "$tuopin" run small.toml -o ""
+expect_rc "a folder as -o, even with --force" 2 "$tuopin" run small.toml -o a_folder --force
+expect_in "output folder explained" err.txt "a_folder: is a folder; expected a file name"
+[ -d a_folder ] && pass "the folder is untouched" || fail "the folder was replaced"
+[ -e x.h5 ] && fail "refused input left a result" || pass "refused input wrote nothing"
+sleep 0 & dead=$!; wait "$dead"
+echo stale > ".stale.h5.tmp-$dead"
+expect_rc "a run beside a stale temporary file" 0 "$tuopin" run small.toml -o stale.h5 --replicates 1
+[ -e ".stale.h5.tmp-$dead" ] && fail "stale temporary file of a dead process kept" || pass "stale temporary file removed"
+
+# Bad HDF5 given as input: exit 2 naming the file and what is wrong, never an internal error.
+echo "not hdf5" > junk_pop.h5
+: > empty_pop.h5
+head -c 100000 synthesised.h5 > truncated_pop.h5
+for f in junk_pop.h5 empty_pop.h5 truncated_pop.h5 a_folder; do
+  expect_rc "--population $f" 2 "$tuopin" run small.toml --population "$f" -o x.h5
+  expect_in "--population $f named" err.txt "$f"
+  if grep -q "internal error" err.txt; then fail "--population $f: internal error"; else pass "--population $f: no internal error"; fi
+done
+cp synthesised.h5 nan_pop.h5
+cp synthesised.h5 nocol_pop.h5
+/usr/bin/python3 - <<'PY'
+import h5py, numpy as np
+with h5py.File("nan_pop.h5", "a") as f:
+    d = f["population/income_wage"]; a = d[:]; a[3] = np.nan; d[...] = a
+with h5py.File("nocol_pop.h5", "a") as f:
+    del f["population/housing"]
+PY
+expect_rc "a population with NaN income" 2 "$tuopin" run small.toml --population nan_pop.h5 -o x.h5
+expect_in "NaN household and column named" err.txt "household 3, column income_wage"
+expect_rc "a population without a column" 2 "$tuopin" run small.toml --population nocol_pop.h5 -o x.h5
+expect_in "missing column named" err.txt "column housing is missing"
+
+# A full disk: a plain message, exit 1, nothing left, no crash. Needs a small tmpfs (root).
+mkdir -p tiny_disk
+if mount -t tmpfs -o size=300k tmpfs tiny_disk 2>/dev/null; then
+  expect_rc "run onto a full disk" 1 "$tuopin" run small.toml -o tiny_disk/full.h5 --replicates 1
+  expect_in "full disk said plainly" err.txt "no space left on the disk of 'tiny_disk'"
+  if grep -q "internal error" err.txt; then fail "full disk: internal error"; else pass "full disk: no internal error"; fi
+  [ -z "$(ls -A tiny_disk)" ] && pass "full disk: nothing left behind" || fail "full disk left files: $(ls -A tiny_disk)"
+  expect_rc "synth onto a full disk" 1 "$tuopin" synth small.toml -o tiny_disk/pop.h5
+  umount tiny_disk
+else
+  echo "skip: the full-disk checks need to mount a tmpfs (root); not run here"
+fi
+# export: tidy CSV tables for spreadsheets, from a comparison file and from a single file; never
+# over an earlier export without --force; bad input is exit 2 and writes nothing.
+expect_rc "tuopin --help lists export" 0 "$tuopin" --help
+expect_in "help lists export" out.txt "export FILE ... --csv DIR"
+expect_rc "export --help" 0 "$tuopin" export --help
+expect_in "export --help has examples" out.txt "tuopin export results/compare.h5 --csv results/compare-csv"
+expect_rc "comparison run to export" 0 "$tuopin" run "$scenarios/anqing-baseline.toml" "$scenarios/pathways.toml" --households 3000 --replicates 2 -o export-cmp.h5
+expect_rc "export a comparison file" 0 "$tuopin" export export-cmp.h5 --csv csv
+expect_in "export lists its files" out.txt "registry.csv (132 rows)"
+for f in README.txt scenarios.csv registry.csv measure_results.csv city.csv spending.csv beneficiaries.csv pools.csv \
+         target.csv summary.csv villages.csv parameters.csv compare.csv attribution.csv uncertainty.csv; do
+  [ -s "csv/$f" ] && pass "export wrote $f" || fail "export did not write $f"
+done
+[ "$(head -c 3 csv/registry.csv | od -An -tx1 | tr -d ' \n')" = "efbbbf" ] && pass "registry.csv starts with a UTF-8 BOM" || fail "no BOM in registry.csv"
+[ "$(head -c 3 csv/README.txt | od -An -tx1 | tr -d ' \n')" = "efbbbf" ] && pass "README.txt starts with a UTF-8 BOM" || fail "no BOM in README.txt"
+rows=$(($(wc -l < csv/registry.csv) - 1))
+[ "$rows" -eq $((2 * 2 * 3 * 11)) ] && pass "registry.csv: scenarios x replicates x years x counties rows" || fail "registry.csv has $rows rows"
+expect_in "registry.csv header" csv/registry.csv "scenario,replicate,year,county,county_zh,poor_start_people,"
+expect_in "registry.csv has Chinese county names" csv/registry.csv ",Yuexi,岳西县,"
+expect_in "README explains a column" csv/README.txt "exit_people [persons]: people in households that exited"
+expect_in "compare.csv against the first scenario" csv/compare.csv "pathways,anqing-baseline,exit_people,"
+if /usr/bin/python3 "$data"/../outputs/check_csv_export.py csv export-cmp.h5 > py.txt 2>&1; then
+  pass "pandas reads the tables (utf-8-sig) and their sums match the HDF5"
+else
+  fail "Python check of the CSV tables"; cat py.txt
+fi
+before=$(md5sum csv/registry.csv)
+expect_rc "export refuses to overwrite" 2 "$tuopin" export export-cmp.h5 --csv csv
+expect_in "export overwrite message" err.txt "csv: already holds scenarios.csv, registry.csv"
+expect_in "export overwrite suggests --force" err.txt "use --force to replace them"
+[ "$before" = "$(md5sum csv/registry.csv)" ] && pass "earlier export untouched" || fail "earlier export changed"
+expect_rc "export a single file with --force" 0 "$tuopin" export small.h5 --csv csv --force
+rows=$(($(wc -l < csv/registry.csv) - 1))
+[ "$rows" -eq 33 ] && pass "single file: replicates x years x counties rows" || fail "single file: registry.csv has $rows rows"
+expect_rc "export two files with --baseline" 0 "$tuopin" export small.h5 plain3.h5 --csv csv2 --baseline plain3:small
+expect_in "compare.csv against --baseline" csv2/compare.csv ",plain3:small,exit_people,"
+expect_rc "export --ablate and --uncertain files" 0 "$tuopin" export ablate.h5 unc1.h5 --csv csv3
+expect_in "attribution.csv holds /attribution" csv3/attribution.csv "pathways,industry,产业扶贫,"
+rows=$(($(wc -l < csv3/uncertainty.csv) - 1))
+params=$(h5ls unc1.h5/uncertainty/parameter | sed 's/.*{\([0-9]*\)}.*/\1/')
+[ "$rows" -eq $((3 * params)) ] && pass "uncertainty.csv: replicates x uncertain parameters rows" || fail "uncertainty.csv has $rows rows"
+no_leftovers "export"
+expect_rc "export without --csv" 2 "$tuopin" export export-cmp.h5
+expect_in "export without --csv message" err.txt "--csv DIR"
+expect_rc "export a missing file" 2 "$tuopin" export nowhere.h5 --csv bad-csv
+expect_in "missing file named" err.txt "nowhere.h5: no such file"
+expect_rc "export a file that is not HDF5" 2 "$tuopin" export small.toml --csv bad-csv
+expect_in "not HDF5 message" err.txt "not an HDF5 file"
+head -c 20000 export-cmp.h5 > export-truncated.h5
+expect_rc "export a truncated file" 2 "$tuopin" export export-truncated.h5 --csv bad-csv
+expect_rc "export a population file" 2 "$tuopin" export pop.h5 --csv bad-csv
+expect_in "not a result message" err.txt "not a tuopin result file"
+expect_rc "export with an unknown --baseline" 2 "$tuopin" export export-cmp.h5 --csv bad-csv --baseline pathway
+expect_in "unknown baseline suggests" err.txt "did you mean 'pathways'?"
+[ -e bad-csv ] && fail "bad export input created the folder" || pass "bad export input wrote nothing"
+grep -q "Traceback\|internal error" err.txt && fail "export crashed" || pass "export fails cleanly"
+
+# Numbers printed as typed.
+expect_rc "a seed out of range" 2 "$tuopin" run small.toml -o x.h5 --set simulation.seed=4294967296
+expect_in "the range in full digits" err.txt "expected integer in [0, 4294967295]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -182,7 +182,7 @@ TEST_CASE("measure sections are dotted tables, validated like the others") {
   CHECK(error_of("[measures.industry]\ngrnat = 1.0\n") ==
         "bad.toml:2:1: unknown key 'grnat' in [measures.industry]; did you mean 'grant'?");
   CHECK(error_of("[measures.industry]\ngrant = -1.0\n") ==
-        "bad.toml:2:9: 'measures.industry.grant' is -1, outside the allowed range: expected number in [0, 1e+06]");
+        "bad.toml:2:9: 'measures.industry.grant' is -1, outside the allowed range: expected number in [0, 1000000]");
   CHECK(error_of("[measures.industry]\nmode_shares = [0.5, 0.2, 0.2]\n").find("must sum to 1") != std::string::npos);
   CHECK(error_of("[funding.central_specal]\nyuan = 1.0\n") ==
         "bad.toml:1:10: unknown table [funding.central_specal]; did you mean '[funding.central_special]'?");

@@ -20,3 +20,7 @@ done
   --set 'uncertainty.hold=["income.wage_growth"]' >/dev/null
 /usr/bin/python3 "$tests"/outputs/check_result_file.py "$work"/small.h5 "$work"/small-measures.h5 \
   "$work"/small-uncertain.h5
+printf 'inherits = "small.toml"\n[income]\nwage_growth = 0.12\n' > "$work"/growth.toml
+"$tuopin" run "$work"/small.toml "$work"/growth.toml -o "$work"/compare.h5 --replicates 3 >/dev/null
+"$tuopin" run "$work"/small.toml -o "$work"/small-alone.h5 --replicates 3 >/dev/null
+/usr/bin/python3 "$tests"/outputs/check_comparison_file.py "$work"/compare.h5 "$work"/small-alone.h5
