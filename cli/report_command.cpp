@@ -64,7 +64,7 @@ int report_command(const std::vector<std::string>& args) {
   }
   const Language lang = parse_language(lang_text);
   if (files.empty()) throw InputError("give a result file to report on (tuopin report FILE.h5 [FILE.h5 ...] -o BRIEF.html)");
-  const std::filesystem::path out = output.empty() ? default_output(files[0], lang) : std::filesystem::path(output);
+  const std::filesystem::path out = vm.count("output") ? std::filesystem::path(output) : default_output(files[0], lang);
   check_output_path(out, force);
   const std::vector<std::filesystem::path> paths(files.begin(), files.end());
   const auto scenarios = scenarios_in(paths);

@@ -88,6 +88,8 @@ expect_rc "unknown baseline" 2 "$tuopin" report cmp.h5 -o x.html --baseline smal
 expect_in "unknown baseline message" err.txt "no scenario 'small-plam'"
 expect_in "unknown baseline suggests" err.txt "did you mean 'small-plan'?"
 expect_rc "no file" 2 "$tuopin" report -o x.html
+expect_rc "empty output path" 2 "$tuopin" report cmp.h5 -o ""
+expect_in "empty output path message" err.txt "the output path is empty"
 [ -e x.html ] || [ -e fr.html ] && fail "bad input wrote a file" || pass "bad input wrote no file"
 if ls -A | grep -q '\.tmp-'; then fail "temporary file left behind"; else pass "no temporary file"; fi
 
