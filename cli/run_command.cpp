@@ -307,7 +307,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
               << "  tuopin run scenarios/anqing-baseline.toml -o results/base.h5 --replicates 50\n"
               << "  tuopin run --population scenarios/data/registry-template.csv -o results/extract.h5\n"
               << "  tuopin run --replay results/base.h5 -o results/again.h5\n"
-              << "  tuopin run scenarios/five-pathways.toml --set funding.level=0.8 -o results/low.h5\n"
+              << "  tuopin run scenarios/pathways.toml --set funding.level=0.8 -o results/low.h5\n"
               << "  tuopin run scenarios/pathways.toml --uncertain -o results/pathways-uncertain.h5\n";
     return 0;
   }
