@@ -7,7 +7,9 @@ TESTBUILD ?= build/test
 RESULTS   ?= results
 CMAKE_FLAGS ?=
 
-.PHONY: help run test bench deps build build-test docs clean
+SANBUILD  ?= build/sanitize
+
+.PHONY: help run test bench deps build build-test docs clean sanitize
 
 # `make` alone lists the targets.
 help:
@@ -16,6 +18,7 @@ help:
 	@echo "make test    install missing packages, build with warnings as errors, run every test"
 	@echo "make bench   measure the run loop's speed (docs/performance.md)"
 	@echo "make docs    regenerate docs/parameters.md from the parameter dictionary"
+	@echo "make sanitize build the tests with AddressSanitizer and UndefinedBehaviorSanitizer, run them"
 	@echo "make clean   remove the build folders"
 
 deps:
@@ -42,6 +45,16 @@ test: build-test
 
 bench: build
 	$(BUILD)/cli/tuopin bench --households 250000,5000000 --repeats 5
+
+# The unit tests and the program under AddressSanitizer and UndefinedBehaviorSanitizer (-O1,
+# frame pointers; any report fails the run). The end-to-end scripts run the sanitized program.
+sanitize: deps
+	@cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_WERROR=ON \
+	  -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(SANBUILD) -j $(JOBS)
+	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -LE slow
 
 # Regenerates docs/parameters.md from the parameter dictionary in model/parameters.cpp.
 docs: build
