@@ -1,6 +1,7 @@
 # tuopin: the two commands a newcomer needs are `make run` and `make test`.
 # Each installs missing Debian packages (scripts/install-deps), configures, builds, then runs.
 
+SHELL     := /bin/bash
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD     ?= build/release
 TESTBUILD ?= build/test
@@ -8,8 +9,12 @@ RESULTS   ?= results
 CMAKE_FLAGS ?=
 
 SANBUILD  ?= build/sanitize
+FUZZBUILD ?= build/fuzz
+# make fuzz: at least FUZZ_RUNS executions per target; FUZZ_SECONDS > 0 bounds it by time instead (CI).
+FUZZ_RUNS ?= 1000000
+FUZZ_SECONDS ?= 0
 
-.PHONY: help run test bench deps build build-test docs clean sanitize
+.PHONY: help run test bench deps build build-test docs clean sanitize fuzz
 
 # `make` alone lists the targets.
 help:
@@ -19,6 +24,7 @@ help:
 	@echo "make bench   measure the run loop's speed (docs/performance.md)"
 	@echo "make docs    regenerate docs/parameters.md from the parameter dictionary"
 	@echo "make sanitize build the tests with AddressSanitizer and UndefinedBehaviorSanitizer, run them"
+	@echo "make fuzz    fuzz the scenario and registry CSV loaders (clang libFuzzer; FUZZ_RUNS, FUZZ_SECONDS)"
 	@echo "make clean   remove the build folders"
 
 deps:
@@ -48,13 +54,34 @@ bench: build
 
 # The unit tests and the program under AddressSanitizer and UndefinedBehaviorSanitizer (-O1,
 # frame pointers; any report fails the run). The end-to-end scripts run the sanitized program.
+# Warnings are not errors here: GCC 12 reports false maybe-uninitialized warnings in
+# instrumented standard-library code (make test keeps -Werror). The four tests that compare with
+# the pinned golden hash are left out: the hash is that of the Release build's floating-point
+# code, and -O1 with instrumentation rounds differently (they agree with each other there).
 sanitize: deps
-	@cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_WERROR=ON \
+	@cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_WERROR=OFF \
 	  -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANBUILD) -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -LE slow
+	  ctest --output-on-failure -j $(JOBS) -LE slow -E "golden|change no result bit"
+
+# libFuzzer on the scenario loader and the registry CSV loader, seeded with the project's own
+# files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/.
+fuzz:
+	@scripts/install-deps fuzz
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_FUZZ=ON \
+	  -DTUOPIN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZBUILD) -j $(JOBS) --target scenario_loader_fuzz registry_csv_fuzz
+	@mkdir -p $(FUZZBUILD)/corpus/scenario $(FUZZBUILD)/corpus/csv
+	@cp scenarios/*.toml tests/data/*.toml $(FUZZBUILD)/corpus/scenario/
+	@cp scenarios/data/*.csv $(FUZZBUILD)/corpus/csv/
+	@limit=$$( [ "$(FUZZ_SECONDS)" -gt 0 ] && echo "-max_total_time=$(FUZZ_SECONDS)" || echo "-runs=$(FUZZ_RUNS)" ); \
+	for t in scenario_loader:scenario registry_csv:csv; do \
+	  echo "fuzz: $${t%%:*} ($$limit)"; \
+	  (set -o pipefail; cd $(FUZZBUILD) && ./fuzz/$${t%%:*}_fuzz -timeout=10 -rss_limit_mb=2048 $$limit -print_final_stats=1 \
+	    corpus/$${t##*:} 2>&1 | tail -12) || exit 1; \
+	done
 
 # Regenerates docs/parameters.md from the parameter dictionary in model/parameters.cpp.
 docs: build
