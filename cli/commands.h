@@ -32,6 +32,11 @@ boost::program_options::variables_map parse_options(const std::vector<std::strin
                                                     const boost::program_options::options_description& visible,
                                                     std::string* scenario = nullptr);
 
+// The same, with any number of positional arguments (SCENARIO ... or FILE ...) into `positional`.
+boost::program_options::variables_map parse_options(const std::vector<std::string>& args,
+                                                    const boost::program_options::options_description& visible,
+                                                    std::vector<std::string>& positional);
+
 // Threads to use: 0 means every core this process may use.
 int resolve_threads(int requested);
 

@@ -26,14 +26,7 @@ int compare_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   visible.add_options()("help,h", "show this help")(
       "baseline", po::value(&baseline)->value_name("NAME"), "the scenario the others are compared with (default: the first)");
-  po::options_description all;
-  all.add(visible);
-  all.add_options()("file", po::value(&files));
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible, files);
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n"
               << "  tuopin compare results/compare.h5\n"

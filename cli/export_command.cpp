@@ -31,14 +31,7 @@ int export_command(const std::vector<std::string>& args) {
       "force", "replace the tables of an earlier export in DIR")(
       "baseline", po::value(&baseline)->value_name("NAME"),
       "the scenario compare.csv takes differences against (default: the first)");
-  po::options_description all;
-  all.add(visible);
-  all.add_options()("file", po::value(&files));
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible, files);
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n"
               << "  tuopin export results/anqing-baseline.h5 --csv results/baseline-csv\n"

@@ -45,14 +45,7 @@ int report_command(const std::vector<std::string>& args) {
       "baseline", po::value(&baseline)->value_name("NAME"),
       "the scenario the others are compared with (default: the first)")(
       "force", po::bool_switch(&force), "replace an existing output file");
-  po::options_description all;
-  all.add(visible);
-  all.add_options()("file", po::value(&files));
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, visible, files);
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n"
               << "  tuopin run scenarios/anqing-baseline.toml scenarios/anqing-plan.toml -o results/compare.h5\n"

@@ -49,6 +49,19 @@ po::variables_map parse_options(const std::vector<std::string>& args, const po::
   return vm;
 }
 
+po::variables_map parse_options(const std::vector<std::string>& args, const po::options_description& visible,
+                               std::vector<std::string>& positional_values) {
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("positional", po::value(&positional_values));
+  po::positional_options_description positional;
+  positional.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
 int resolve_threads(int requested) {
   if (requested < 0) throw InputError("--threads must be at least 1 (or 0 for every core), got " + std::to_string(requested));
   return requested == 0 ? tbb::info::default_concurrency() : requested;
@@ -285,16 +298,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
                     "--set uncertainty.parameters=true (uncertainty.hold keeps some at the scenario's value)")
       ("force", "replace FILE if it exists (otherwise an existing file is an error)");
   std::vector<std::string> scenario_paths;
-  po::variables_map vm;
-  {
-    po::options_description all;
-    all.add(visible);
-    all.add_options()("scenario", po::value(&scenario_paths));
-    po::positional_options_description positional;
-    positional.add("scenario", -1);
-    po::store(po::command_line_parser(args).options(all).style(strict_style).positional(positional).run(), vm);
-    po::notify(vm);
-  }
+  const po::variables_map vm = parse_options(args, visible, scenario_paths);
   const std::string scenario_path = scenario_paths.empty() ? "" : scenario_paths[0];
   if (vm.count("help")) {
     std::cout << visible << "\nSeveral scenarios (tuopin run A.toml B.toml C.toml) run on one population with the same\n"
