@@ -4,7 +4,9 @@
 SHELL     := /bin/bash
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD     ?= build/release
-TESTBUILD ?= build/test
+# make test builds in the same folder as make run (the same flags), so it reuses the library and
+# the program and adds only the tests.
+TESTBUILD ?= $(BUILD)
 RESULTS   ?= results
 CMAKE_FLAGS ?=
 
@@ -30,9 +32,10 @@ help:
 deps:
 	@scripts/install-deps
 
-# Only the program: the tests are built by `make test` in their own folder.
+# Only the program (make test adds the tests in the same folder). Warnings are errors in both:
+# Debian 12's GCC is the one compiler the project supports.
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS) --target tuopin
 
 build-test: deps
