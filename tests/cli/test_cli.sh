@@ -30,7 +30,7 @@ no_leftovers() {
 expect_rc "tuopin --help" 0 "$tuopin" --help
 expect_in "help lists run" out.txt "run [SCENARIO ...]"
 expect_in "help lists compare" out.txt "compare FILE ..."
-for cmd in run synth params bench compare export; do
+for cmd in run synth params bench compare export report; do
   expect_rc "tuopin $cmd --help" 0 "$tuopin" "$cmd" --help
   expect_in "$cmd --help shows usage" out.txt "Usage: tuopin $cmd"
 done
