@@ -1,6 +1,7 @@
 #include "scenario.h"
 
 #include <algorithm>
+#include <charconv>
 #include <iomanip>
 #include <cmath>
 #include <fstream>
@@ -41,6 +42,55 @@ std::string scenario_description(const std::string& resolved_toml) {
   } catch (const std::exception&) {
     return "";
   }
+}
+
+namespace {
+
+std::string toml_value_text(const toml::node& node, bool inside_list) {
+  if (const auto* s = node.as_string()) return inside_list ? "\"" + s->get() + "\"" : s->get();
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (const auto* f = node.as_floating_point()) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, f->get());
+    std::string text(buf, r.ptr);
+    if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // a float stays a float
+    return text;
+  }
+  if (const auto* a = node.as_array()) {
+    std::string out = "[";
+    for (std::size_t k = 0; k < a->size(); ++k) out += (k ? ", " : "") + toml_value_text(*a->get(k), true);
+    return out + "]";
+  }
+  std::ostringstream os;
+  node.visit([&](const auto& v) { os << v; });
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> flatten_scenario(const std::string& resolved_toml) {
+  toml::table t;
+  try {
+    t = toml::parse(resolved_toml);
+  } catch (const toml::parse_error& e) {
+    throw InputError("the resolved scenario is not valid TOML: " + std::string(e.description()));
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  auto walk = [&](auto& self, const toml::node& node, const std::string& prefix) -> void {
+    if (const toml::table* table = node.as_table()) {
+      for (auto&& [k, v] : *table)
+        self(self, v, prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str()));
+      return;
+    }
+    if (const toml::array* array = node.as_array(); array && !array->empty() && array->is_array_of_tables()) {
+      for (std::size_t i = 0; i < array->size(); ++i) self(self, *array->get(i), prefix + "[" + std::to_string(i) + "]");
+      return;
+    }
+    out.emplace_back(prefix, toml_value_text(node, false));
+  };
+  walk(walk, t, "");
+  return out;
 }
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {

@@ -165,6 +165,13 @@ void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int
 // The top-level `description` of a resolved scenario text ("" if it has none or does not parse).
 std::string scenario_description(const std::string& resolved_toml);
 
+// Every key of a resolved scenario text as ("section.key", value), in the text's order: strings
+// without quotes (quoted inside lists), floats in their shortest exact form keeping ".0"
+// (1.0, 0.1), lists as [a, b], arrays of tables indexed ("t[0].k"). The comparison tools
+// (tuopin report's parameters that differ, tuopin export's parameters.csv) read scenarios this
+// way. Throws InputError if the text is not TOML.
+std::vector<std::pair<std::string, std::string>> flatten_scenario(const std::string& resolved_toml);
+
 // The closest of `candidates` to `word` by edit distance, or "" if none is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 

@@ -1,6 +1,5 @@
 #include "brief.h"
 
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -482,31 +481,6 @@ code { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font
 
 // ---------------------------------------------------------------------------------------------
 // Parameters that differ.
-
-std::vector<std::pair<std::string, std::string>> flatten_scenario(const std::string& resolved_toml) {
-  toml::table t;
-  try {
-    t = toml::parse(resolved_toml);
-  } catch (const toml::parse_error& e) {
-    throw InputError("the resolved scenario is not valid TOML: " + std::string(e.description()));
-  }
-  std::vector<std::pair<std::string, std::string>> out;
-  auto walk = [&](auto& self, const toml::node& node, const std::string& prefix) -> void {
-    if (const toml::table* table = node.as_table()) {
-      for (auto&& [k, v] : *table) self(self, v, prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str()));
-      return;
-    }
-    if (const toml::array* array = node.as_array(); array && !array->empty() && array->is_array_of_tables()) {
-      for (std::size_t i = 0; i < array->size(); ++i) self(self, *array->get(i), prefix + "[" + std::to_string(i) + "]");
-      return;
-    }
-    std::ostringstream ss;
-    node.visit([&](auto&& v) { ss << v; });
-    out.emplace_back(prefix, ss.str());
-  };
-  walk(walk, t, "");
-  return out;
-}
 
 std::vector<ParameterDifference> differing_parameters(const std::vector<std::string>& resolved_texts) {
   std::vector<std::map<std::string, std::string>> maps;

@@ -69,10 +69,6 @@ std::vector<std::size_t> headline_keys(const BriefData& data);
 std::string html_escape(std::string_view text);           // & < > " '
 std::string format_number(double value, int digits, bool sign = false);  // 1,234,567.8; "—" for NaN
 
-// A resolved scenario text as "section.key" -> value text pairs, in the file's order: tables
-// nest with ".", arrays of tables are indexed "name[i].key", other arrays are one value.
-// InputError if the text is not TOML.
-std::vector<std::pair<std::string, std::string>> flatten_scenario(const std::string& resolved_toml);
 
 struct ParameterDifference {
   std::string key;

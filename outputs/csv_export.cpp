@@ -2,10 +2,8 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -525,44 +523,12 @@ std::string zh_of(const std::vector<std::string>& names, const std::vector<std::
   return "";
 }
 
-// A TOML value on one line: strings as they are (quoted inside a list), numbers in their shortest
-// exact form (0.1, not 0.10000000000000001), lists as [a, b, c].
-std::string toml_value(const toml::node& node, bool inside) {
-  if (const auto* s = node.as_string()) return inside ? "\"" + s->get() + "\"" : s->get();
-  if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
-  if (const auto* f = node.as_floating_point()) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, f->get());
-    return std::string(buf, r.ptr);
-  }
-  if (const auto* a = node.as_array()) {
-    std::string out = "[";
-    for (std::size_t k = 0; k < a->size(); ++k) out += (k ? ", " : "") + toml_value(*a->get(k), true);
-    return out + "]";
-  }
-  std::ostringstream os;
-  node.visit([&](const auto& v) { os << v; });
-  return os.str();
-}
-
-// Every key of a resolved scenario, "section.key" -> value.
-void flatten(const toml::table& t, const std::string& prefix, std::map<std::string, std::string>& out) {
-  for (const auto& [k, node] : t) {
-    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const toml::table* sub = node.as_table())
-      flatten(*sub, key, out);
-    else
-      out[key] = toml_value(node, false);
-  }
-}
-
 std::map<std::string, std::string> scenario_keys(const Reader& in) {
   std::map<std::string, std::string> out;
   const std::string text = in.scalar_string("meta/scenario_resolved");
   try {
-    flatten(toml::parse(text), "", out);
-  } catch (const std::exception& e) {
+    for (auto& [key, value] : flatten_scenario(text)) out[key] = value;
+  } catch (const InputError& e) {
     throw InputError(in.scenario().file.string() + ": scenario '" + in.scenario().name +
                      "': /meta/scenario_resolved does not parse (" + e.what() + ")");
   }
