@@ -49,6 +49,33 @@ std::string with_range(const Statistics& st, bool percent) {
 }
 }  // namespace
 
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, bool first_left) {
+  if (rows.empty()) return;
+  auto columns = [](const std::string& text) {  // display columns: a CJK character takes two
+    std::size_t n = 0;
+    for (const char ch : text) {
+      const auto b = static_cast<unsigned char>(ch);
+      if ((b & 0xC0) == 0x80) continue;
+      n += b >= 0xE0 ? 2 : 1;
+    }
+    return n;
+  };
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], columns(row[i]));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    for (std::size_t i = 0; i < rows[k].size(); ++i) {
+      const std::string pad(width[i] - columns(rows[k][i]), ' ');
+      out << (i ? "  " : "") << (i == 0 && first_left ? rows[k][i] + pad : pad + rows[k][i]);
+    }
+    out << "\n";
+    if (k == 0) {
+      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
+      out << "\n";
+    }
+  }
+}
+
 void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r) {
   struct Column {
     std::string title;
@@ -76,20 +103,9 @@ void print_summary(std::ostream& out, const Scenario& s, const SimulationResult&
     row.push_back(with_range(summarise(inc), true));
     rows.push_back(row);
   }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   out << "People in the poverty registry by year: mean [5%-95% range] over " << r.replicates
       << " replicate" << (r.replicates == 1 ? "" : "s") << "\n";
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i)
-      out << (i ? "  " : "") << std::setw(static_cast<int>(width[i])) << rows[k][i];
-    out << "\n";
-    if (k == 0) {
-      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
-      out << "\n";
-    }
-  }
+  print_table(out, rows);
   out << "Incidence: registered poor at end / rural population (" << std::fixed << std::setprecision(0)
       << static_cast<double>(r.replicates > 0 ? r.city_total(0, 0, Metric::rural_people) : 0) << ").\n";
   if (s.any_measure()) print_spending(out, s, r);
@@ -97,20 +113,6 @@ void print_summary(std::ostream& out, const Scenario& s, const SimulationResult&
 }
 
 namespace {
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i)
-      out << (i ? "  " : "") << std::setw(static_cast<int>(width[i])) << rows[k][i];
-    out << "\n";
-    if (k == 0) {
-      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
-      out << "\n";
-    }
-  }
-}
 std::string yuan_text(const Statistics& st, double unit) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(unit >= 1e4 ? 1 : 0) << st.mean / unit << " [" << st.p05 / unit << "-"

@@ -26,6 +26,10 @@ Statistics summarise(const std::vector<double>& values);
 // population (scaled like the population).
 double incidence(const SimulationResult& r, int replicate, int year);
 
+// A table with a header row and a rule under it, columns two spaces apart and right-aligned (the
+// first left-aligned with `first_left`); widths in display columns (a CJK character takes two).
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, bool first_left = false);
+
 // The table printed by `tuopin run`: per year, the mean and 5-95% range of each count.
 void print_summary(std::ostream& out, const Scenario& s, const SimulationResult& r);
 // What each measure adds by ablation, over the window: mean [5%-95%] over replicates.

@@ -163,31 +163,6 @@ std::string first_year(const std::vector<int>& years) {
   return std::to_string(static_cast<int>(quantile(v, 0.5)));
 }
 
-void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  auto columns = [](const std::string& s) {  // display columns: a CJK character takes two
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto b = static_cast<unsigned char>(s[i]);
-      if ((b & 0xC0) == 0x80) continue;
-      n += b >= 0xE0 ? 2 : 1;
-    }
-    return n;
-  };
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], columns(row[i]));
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i) {
-      const std::size_t pad = width[i] - columns(rows[k][i]);
-      out << (i ? "  " : "") << (i ? std::string(pad, ' ') + rows[k][i] : rows[k][i] + std::string(pad, ' '));
-    }
-    out << "\n";
-    if (k == 0) {
-      for (std::size_t i = 0; i < width.size(); ++i) out << (i ? "  " : "") << std::string(width[i], '-');
-      out << "\n";
-    }
-  }
-}
 
 }  // namespace
 
@@ -213,7 +188,7 @@ void print_targets(std::ostream& out, const Scenario& s, const Targets& t) {
   rows.push_back({"city 全市", "", "", "", number(t.poor_end), percent(t.incidence), number(t.reentries),
                   percent(t.reentry_rate), ""});
   if (spending) rows.back().push_back(wan(t.spending_yuan));
-  table(out, rows);
+  print_table(out, rows, true);
   out << "All " << t.poverty_counties << " listed poverty counties exit by " << by << " in "
       << share(t.all_poverty_counties_probability) << " of replicates; counties exited (of " << t.counties.size()
       << "): " << std::fixed << std::setprecision(1) << t.counties_exited.mean << " [" << t.counties_exited.p05 << "-"
@@ -233,7 +208,7 @@ void print_targets(std::ostream& out, const Scenario& s, const Targets& t) {
     row.push_back(percent(ct.missed));
     blocks.push_back(row);
   }
-  table(out, blocks);
+  print_table(out, blocks, true);
   std::ostringstream limits;
   limits << "Limits: incidence < " << 100 * s.county_exit.incidence_max << "%, wrong exits < "
          << 100 * s.county_exit.wrong_exit_max << "%, missed poor < " << 100 * s.county_exit.missed_max
