@@ -61,6 +61,7 @@ enum class Stream : std::uint32_t {
   uncertainty = 31,     // per-replicate draws of uncertain parameters: entity = fnv1a32("section.key"), period 0, draw 0 (uncertain_parameters.h)
   // Parameter sweeps (key {seed, 0}, the sweep's seed; not used by the simulation).
   sweep_design = 32,    // random designs: entity = dimension (latin hypercube) or trajectory (Morris); periods in sweep_design.h
+  sweep_bootstrap = 33, // bootstrap resamples of sensitivity indices: entity = resample, period 0, draw = row / 4 (sensitivity.h)
 };
 // Draw index of a measure's take-up decision within its stream's (household, year) counter,
 // apart from the indices its other decisions use.
