@@ -16,7 +16,7 @@ FUZZBUILD ?= build/fuzz
 FUZZ_RUNS ?= 1000000
 FUZZ_SECONDS ?= 0
 
-.PHONY: help run test bench deps build build-test docs clean sanitize fuzz
+.PHONY: help run test bench bench-sweep deps build build-test docs clean sanitize fuzz
 
 # `make` alone lists the targets.
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "             (the program is then $(BUILD)/cli/tuopin; results in $(RESULTS)/)"
 	@echo "make test    install missing packages, build with warnings as errors, run every test"
 	@echo "make bench   measure the run loop's speed (docs/performance.md)"
+	@echo "make bench-sweep  time a 1,000-point sweep of the Anqing baseline (docs/performance.md)"
 	@echo "make docs    regenerate docs/parameters.md from the parameter dictionary"
 	@echo "make sanitize build the tests with AddressSanitizer and UndefinedBehaviorSanitizer, run them"
 	@echo "make fuzz    fuzz the scenario and registry CSV loaders (clang libFuzzer; FUZZ_RUNS, FUZZ_SECONDS)"
@@ -33,13 +34,14 @@ deps:
 	@scripts/install-deps
 
 # Only the program (make test adds the tests in the same folder). Warnings are errors in both:
-# Debian 12's GCC is the one compiler the project supports.
+# Debian 12's GCC is the one compiler the project supports. With MPI: mpirun -np K tuopin sweep
+# shares a sweep among processes (a run not started by mpirun never touches MPI).
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON -DTUOPIN_MPI=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS) --target tuopin
 
 build-test: deps
-	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Release -DTUOPIN_WERROR=ON -DTUOPIN_MPI=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(TESTBUILD) -j $(JOBS)
 
 # Runs the embedded default Anqing baseline. Typing it again replaces the previous result:
@@ -54,6 +56,12 @@ test: build-test
 
 bench: build
 	$(BUILD)/cli/tuopin bench --households 250000,5000000 --repeats 5
+
+# 1,000 points of the Anqing baseline, one replicate each (bench/sweep-1000.toml); the program
+# prints its wall time.
+bench-sweep: build
+	@mkdir -p $(RESULTS)
+	$(BUILD)/cli/tuopin sweep bench/sweep-1000.toml -o $(RESULTS)/sweep-1000.h5 --force
 
 # The unit tests and the program under AddressSanitizer and UndefinedBehaviorSanitizer (-O1,
 # frame pointers; any report fails the run). The end-to-end scripts run the sanitized program.

@@ -21,6 +21,7 @@ int bench_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args, const std::string& command_line);
 
 // Options must be spelled in full: a misspelled or shortened option is an error, never a guess.
 inline constexpr int strict_style = boost::program_options::command_line_style::default_style &

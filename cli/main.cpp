@@ -25,6 +25,8 @@ Commands:
   export FILE ... --csv DIR
                         tidy CSV tables for spreadsheets (UTF-8 with BOM) and a README.txt
   report FILE ...       the brief: one HTML page (Chinese, or --lang en) to read or print on A4
+  sweep SWEEP.toml      a parameter sweep (grid, Latin hypercube, Sobol, Morris) with sensitivity
+                        indices; resumable, and shared among processes with mpirun
   synth [SCENARIO]      build the synthetic population (IPF to public marginals); --report
                         compares every target with what was achieved
   params                list every scenario key with unit, range, default and source
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
     if (command == "compare") return tuopin::cli::compare_command(args);
     if (command == "export") return tuopin::cli::export_command(args);
     if (command == "report") return tuopin::cli::report_command(args);
-    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "export", "report"});
+    if (command == "sweep") return tuopin::cli::sweep_command(args, command_line);
+    std::string hint = tuopin::closest_match(command, {"run", "synth", "params", "bench", "compare", "export", "report", "sweep"});
     std::cerr << "tuopin: unknown command '" << command << "'"
               << (hint.empty() ? "" : "; did you mean '" + hint + "'?") << "\n"
               << "Run 'tuopin --help' for the list of commands.\n";

@@ -19,6 +19,7 @@
 #include "comparison.h"
 #include "build_info.h"
 #include "commands.h"
+#include "progress_bar.h"
 #include "population_file.h"
 #include "population_synthesis.h"
 #include "registry_extract.h"
@@ -69,25 +70,6 @@ int resolve_threads(int requested) {
 
 namespace {
 
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  void update(double done, double total) {
-    if (!enabled_) return;
-    const int width = 40;
-    const double f = total > 0 ? done / total : 1.0;
-    const int filled = static_cast<int>(f * width + 0.5);
-    std::fprintf(stderr, "\r[%.*s%*s] %3d%%", filled, "========================================",
-                 width - filled, "", static_cast<int>(f * 100 + 0.5));
-    std::fflush(stderr);
-  }
-  void finish() {
-    if (enabled_) std::fprintf(stderr, "\r%60s\r", "");
-  }
-
- private:
-  bool enabled_;
-};
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);

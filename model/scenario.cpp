@@ -416,6 +416,8 @@ void record_positions(const toml::table& t, const std::string& prefix, const std
   }
 }
 
+}  // namespace
+
 // A scenario file's text, or why it cannot be one (empty `problem` when it can): no such file, a
 // folder or a special file, larger than a scenario can sensibly be, unreadable, or empty.
 std::string read_scenario_source(const std::filesystem::path& path, std::string& problem) {
@@ -454,6 +456,8 @@ std::string read_scenario_source(const std::filesystem::path& path, std::string&
   problem.clear();
   return text;
 }
+
+namespace {
 
 struct Resolver {
   std::vector<ScenarioSource> sources;
@@ -868,6 +872,15 @@ void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int
   if (key == "seed") loaded.scenario.seed = static_cast<std::uint32_t>(value);
   else if (key == "replicates") loaded.scenario.replicates = static_cast<int>(value);
   else throw std::logic_error("set_simulation_key: " + key);
+}
+
+std::string toml_number(double v, bool integer) {
+  if (integer) return std::to_string(std::llround(v));
+  char buf[64];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  std::string out(buf, end);
+  if (out.find_first_of(".eE") == std::string::npos) out += ".0";
+  return out;
 }
 
 LoadedScenario load_default_scenario(const std::vector<std::string>& settings) {

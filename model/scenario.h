@@ -162,6 +162,13 @@ LoadedScenario load_default_scenario(const std::vector<std::string>& settings = 
 // resolved text, as the command line's --seed and --replicates do.
 void set_simulation_key(LoadedScenario& loaded, const std::string& key, std::int64_t value);
 
+// A number as TOML that reads back as the same double (integers rounded when `integer`).
+std::string toml_number(double v, bool integer);
+
+// A scenario-sized TOML file's text (at most 1 MiB), or why it cannot be read (empty `problem`
+// when it can): no such file, a folder or a special file, too large, unreadable, or empty.
+std::string read_scenario_source(const std::filesystem::path& path, std::string& problem);
+
 // The top-level `description` of a resolved scenario text ("" if it has none or does not parse).
 std::string scenario_description(const std::string& resolved_toml);
 

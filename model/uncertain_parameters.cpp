@@ -121,16 +121,6 @@ const std::array ranges = std::to_array<UncertainRange>({
 
 double default_value(const ParameterSpec& spec) { return std::strtod(std::string(spec.default_toml).c_str(), nullptr); }
 
-// A number as TOML that reads back as the same double.
-std::string toml_number(double v, bool integer) {
-  if (integer) return std::to_string(std::llround(v));
-  char buf[64];
-  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-  std::string out(buf, end);
-  if (out.find_first_of(".eE") == std::string::npos) out += ".0";
-  return out;
-}
-
 }  // namespace
 
 std::span<const ParameterSpec> uncertainty_specs() { return specs; }

@@ -31,6 +31,51 @@ const std::vector<KeyResultInfo>& key_result_info() {
   return info;
 }
 
+std::vector<double> key_results(const KeyResultInputs& in) {
+  std::vector<double> out(key_count, 0.0);
+  double e = 0, re = 0, np = 0, sp = 0;
+  for (std::size_t y = 0; y < in.exit.size(); ++y) {
+    e += in.exit[y];
+    re += in.reentry[y];
+    np += in.new_poor[y];
+    sp += in.spending_yuan[y];
+  }
+  out[exits] = e;
+  out[reentries] = re;
+  out[new_poor] = np;
+  out[poor_end] = in.poor_end;
+  out[incidence_end] = 100.0 * in.incidence_end;
+  out[spending] = sp / 1e4;
+  out[cost_per_exit] = e > 0 ? sp / e : 0.0;
+  double n = 0;
+  bool all = true;
+  for (std::size_t c = 0; c < in.county_exited.size(); ++c) {
+    n += in.county_exited[c];
+    if (in.poverty_county[c] && !in.county_exited[c]) all = false;
+  }
+  out[counties_exited] = n;
+  out[all_listed] = all ? 100.0 : 0.0;
+  return out;
+}
+
+std::vector<double> key_results(const SimulationResult& r, const Scenario& s, int replicate) {
+  KeyResultInputs in;
+  const int Y = r.years;
+  for (int y = 0; y < Y; ++y) {
+    in.exit.push_back(static_cast<double>(r.city_total(replicate, y, Metric::exit_people)));
+    in.reentry.push_back(static_cast<double>(r.city_total(replicate, y, Metric::reentry_people)));
+    in.new_poor.push_back(static_cast<double>(r.city_total(replicate, y, Metric::new_poor_people)));
+    in.spending_yuan.push_back(static_cast<double>(r.city_spend(replicate, y)) / 100.0);
+  }
+  in.poor_end = static_cast<double>(r.city_total(replicate, Y - 1, Metric::poor_end_people));
+  in.incidence_end = incidence(r, replicate, Y - 1);
+  for (int c = 0; c < r.counties; ++c) {
+    in.county_exited.push_back(r.at(replicate, Y - 1, c, Metric::county_exited) > 0);
+    in.poverty_county.push_back(s.counties[static_cast<std::size_t>(c)].poverty_county);
+  }
+  return key_results(in);
+}
+
 ScenarioResults read_key_results(const ScenarioInFile& s) {
   ScenarioResults out;
   out.scenario = s;
@@ -53,29 +98,19 @@ ScenarioResults read_key_results(const ScenarioInFile& s) {
   const std::size_t C = listed.values.size();
   out.values.assign(key_count, std::vector<double>(R, 0.0));
   for (std::size_t k = 0; k < R; ++k) {
-    double e = 0, re = 0, np = 0, sp = 0;
-    for (std::size_t y = 0; y < Y; ++y) {
-      e += exit.values[k * Y + y];
-      re += reentry.values[k * Y + y];
-      np += newpoor.values[k * Y + y];
-      sp += spend.values[k * Y + y];
-    }
-    out.values[exits][k] = e;
-    out.values[reentries][k] = re;
-    out.values[new_poor][k] = np;
-    out.values[poor_end][k] = poor.values[k * Y + Y - 1];
-    out.values[incidence_end][k] = 100.0 * inc.values[k * Y + Y - 1];
-    out.values[spending][k] = sp / 1e4;
-    out.values[cost_per_exit][k] = e > 0 ? sp / e : 0.0;
-    double n = 0;
-    bool all = true;
+    KeyResultInputs in;
+    in.exit.assign(exit.values.begin() + k * Y, exit.values.begin() + (k + 1) * Y);
+    in.reentry.assign(reentry.values.begin() + k * Y, reentry.values.begin() + (k + 1) * Y);
+    in.new_poor.assign(newpoor.values.begin() + k * Y, newpoor.values.begin() + (k + 1) * Y);
+    in.spending_yuan.assign(spend.values.begin() + k * Y, spend.values.begin() + (k + 1) * Y);
+    in.poor_end = poor.values[k * Y + Y - 1];
+    in.incidence_end = inc.values[k * Y + Y - 1];
     for (std::size_t c = 0; c < C; ++c) {
-      const bool done = exited.values[(k * Y + Y - 1) * C + c] > 0;
-      n += done;
-      if (listed.values[c] > 0 && !done) all = false;
+      in.county_exited.push_back(exited.values[(k * Y + Y - 1) * C + c] > 0);
+      in.poverty_county.push_back(listed.values[c] > 0);
     }
-    out.values[counties_exited][k] = n;
-    out.values[all_listed][k] = all ? 100.0 : 0.0;
+    const std::vector<double> v = key_results(in);
+    for (std::size_t j = 0; j < v.size(); ++j) out.values[j][k] = v[j];
   }
   return out;
 }

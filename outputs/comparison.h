@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "result_reader.h"
+#include "scenario.h"
+#include "simulation.h"
 #include "summary.h"
 
 namespace tuopin {
@@ -24,6 +26,17 @@ struct ScenarioResults {
   std::vector<int> replicate_ids;
   std::vector<std::vector<double>> values;  // [key][replicate]
 };
+
+// What the key results of one replicate are computed from (the city's series per year).
+struct KeyResultInputs {
+  std::vector<double> exit, reentry, new_poor, spending_yuan;  // per year
+  double poor_end = 0, incidence_end = 0;                      // the last year's
+  std::vector<bool> county_exited, poverty_county;             // per county, at the end of the last year
+};
+// The key results of one replicate, in key_result_info()'s order.
+std::vector<double> key_results(const KeyResultInputs& inputs);
+// The same from a run in memory (tuopin sweep), for replicate `replicate` of `result`.
+std::vector<double> key_results(const SimulationResult& result, const Scenario& scenario, int replicate);
 
 // Reads the key results of a scenario from its file (InputError if a dataset is missing).
 ScenarioResults read_key_results(const ScenarioInFile& scenario);

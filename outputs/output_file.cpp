@@ -77,6 +77,15 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
   return path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(static_cast<long>(getpid())));
 }
 
+void throw_if_disk_full(const std::filesystem::path& path, int err, const std::string& consequence) {
+  std::error_code ec;
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const auto space = std::filesystem::space(dir, ec);
+  if (err == ENOSPC || (!ec && space.available < (1u << 20)))
+    throw EnvironmentError("cannot write " + path.string() + ": no space left on the disk of '" + dir.string() +
+                           "' (" + std::to_string(ec ? 0 : space.available / 1024) + " KiB free); " + consequence);
+}
+
 void write_new_file(const std::filesystem::path& path, bool force,
                     const std::function<void(const std::filesystem::path&)>& write) {
   check_output_path(path, force);
@@ -100,12 +109,7 @@ void write_new_file(const std::filesystem::path& path, bool force,
     const int err = errno;
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
-    // A write that failed on a full disk says so plainly: ENOSPC, or less than 1 MiB left.
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    const auto space = std::filesystem::space(dir, ec);
-    if (err == ENOSPC || (!ec && space.available < (1u << 20)))
-      throw EnvironmentError("cannot write " + path.string() + ": no space left on the disk of '" + dir.string() +
-                             "' (" + std::to_string(ec ? 0 : space.available / 1024) + " KiB free); nothing was written");
+    throw_if_disk_full(path, err, "nothing was written");
     throw;
   }
 }

@@ -21,6 +21,10 @@ void check_output_path(const std::filesystem::path& path, bool force);
 // The temporary file `write_new_file` writes before moving it to `path`: ".NAME.tmp-PID".
 std::filesystem::path temporary_path_for(const std::filesystem::path& path);
 
+// After a failed write of `path` (errno `err`): an EnvironmentError saying the disk is full, if
+// it is (ENOSPC, or less than 1 MiB left), ending with `consequence`; otherwise nothing.
+void throw_if_disk_full(const std::filesystem::path& path, int err, const std::string& consequence);
+
 // Calls write(temporary path), then moves the file to `path` (link-and-unlink without
 // `force`, so a file that appeared meanwhile is not replaced). On any error the temporary
 // file is removed and the error rethrown; when the folder's disk is (nearly) full, as an
