@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <thread>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 
 #include "build_info.h"
 #include "commands.h"
@@ -74,6 +76,22 @@ void publish(const std::filesystem::path& partial, const std::filesystem::path& 
   std::filesystem::remove(partial);
 }
 
+// Every point's scenario is built once before anything runs, so a point the scenario refuses is
+// an input error before any work (in parallel; the first refused point in design order is named).
+void check_points(const SweepSpec& spec, const LoadedScenario& base, const Design& design, int threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  std::vector<std::string> errors(design.points());
+  tbb::parallel_for(std::size_t{0}, design.points(), [&](std::size_t p) {
+    try {
+      (void)point_scenario(spec, base, design, p);
+    } catch (const InputError& e) {
+      errors[p] = e.what();
+    }
+  });
+  for (const auto& e : errors)
+    if (!e.empty()) throw InputError(e);
+}
+
 int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const std::string& command_line) {
   SweepRanks& ranks = processes.ranks();
   const bool root = ranks.rank() == 0;
@@ -127,7 +145,7 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
   SweepSpec spec = load_sweep_file(sweep_path);
   const LoadedScenario base = load_sweep_base(spec);
   const Design design = make_design(spec.design, spec.dimensions());
-  for (std::size_t p = 0; p < design.points(); ++p) (void)point_scenario(spec, base, design, p);
+  check_points(spec, base, design, thread_count);
 
   if (output.empty()) output = "results/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
   const std::filesystem::path out_path(output), partial = partial_sweep_path(out_path);
@@ -146,8 +164,9 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
       if (!resume && partial_exists && !force)
         throw InputError(partial.string() + ": an interrupted sweep is there; continue it with --resume, or start "
                          "afresh with --force");
-    } catch (const InputError&) {
-      verdict[0] = 2;
+    } catch (const std::exception& e) {
+      // The other ranks wait for the verdict: tell them before reporting.
+      verdict[0] = dynamic_cast<const InputError*>(&e) ? 2 : 1;
       ranks.broadcast(verdict);
       throw;
     }
@@ -181,12 +200,16 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
         file.emplace(SweepFile::create(partial, header, vm.count("no-population") ? nullptr : &population));
       }
       verdict[0] = 0;
-    } catch (const InputError&) {
-      verdict[0] = 2;
+    } catch (const std::exception& e) {
+      const int err = errno;
+      verdict[0] = dynamic_cast<const InputError*>(&e) ? 2 : 1;
       ranks.broadcast(verdict);
-      throw;
-    } catch (const std::exception&) {
-      throw_if_disk_full(partial, errno, "the sweep did not start");
+      if (!resume) {  // a sweep that did not start leaves nothing behind
+        file.reset();
+        std::error_code ec;
+        std::filesystem::remove(partial, ec);
+      }
+      if (verdict[0] == 1) throw_if_disk_full(partial, err, "the sweep did not start; nothing was written");
       throw;
     }
   }
@@ -222,10 +245,18 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
   try {
     left = run_sweep_pairs(root ? &*file : nullptr, pairs, spec.replicates, outputs.row_width(), evaluate, ranks, options);
   } catch (const std::exception& e) {
+    // One process failing ends them all (MPI_Abort); what is on disk stays resumable.
+    const int err = errno;
+    std::string message = e.what();
     if (root) {
-      throw_if_disk_full(partial, errno, "the results so far are in " + partial.string() + " (--resume)");
-      std::cerr << "tuopin: " << e.what() << "\n";
+      try {
+        throw_if_disk_full(partial, err, "the results so far are in " + partial.string() + " (--resume)");
+      } catch (const EnvironmentError& full) {
+        message = full.what();
+      }
     }
+    std::cerr << "tuopin" << (ranks.size() > 1 ? " (rank " + std::to_string(ranks.rank()) + ")" : std::string())
+              << ": " << message << "\n";
     processes.abort(1);
   }
   bar.finish();
@@ -253,12 +284,20 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
 
 int sweep_command(const std::vector<std::string>& args, const std::string& command_line) {
   SweepProcesses processes;
+  if (!processes.mpi()) return sweep(processes, args, command_line);  // main reports errors
   try {
     return sweep(processes, args, command_line);
-  } catch (...) {
-    // Rank 0 reports; the others, which failed on the same input, leave quietly.
-    if (processes.ranks().rank() == 0) throw;
-    return 2;
+  } catch (const std::exception& e) {
+    // Every rank reads the same input, so a bad one fails on all: rank 0 reports it once, the
+    // others leave quietly a moment later (mpirun ends the job when the first rank exits).
+    const bool input = dynamic_cast<const InputError*>(&e) || dynamic_cast<const po::error*>(&e);
+    if (processes.ranks().rank() == 0) {
+      std::cerr << "tuopin: " << (input || dynamic_cast<const EnvironmentError*>(&e) ? "" : "internal error: ")
+                << e.what() << std::endl;
+    } else {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    return input ? 2 : 1;
   }
 }
 

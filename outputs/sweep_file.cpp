@@ -127,6 +127,7 @@ std::filesystem::path partial_sweep_path(const std::filesystem::path& path) {
 SweepFile SweepFile::create(const std::filesystem::path& path, const SweepHeader& h, const Population* population) {
   const SweepSpec& spec = *h.spec;
   const Design& design = *h.design;
+  hdf5::silence_errors();
   SweepFile f;
   f.points_ = design.points();
   f.replicates_ = spec.replicates;
