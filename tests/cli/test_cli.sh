@@ -2,26 +2,14 @@
 # End-to-end tests of the tuopin program: exit codes, messages, files left behind.
 # Usage: test_cli.sh TUOPIN DATA_DIR WORK_DIR
 set -u
+checks="$(cd "$(dirname "$0")/.." && pwd)/checks.sh"
 tuopin=$1
 data=$2
 work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 cp "$data"/*.toml .
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-expect_rc() {  # expect_rc NAME EXPECTED COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >out.txt 2>err.txt
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$name (exit $rc)"; else fail "$name: exit $rc, expected $want"; cat out.txt err.txt; fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: '$3' not in $2"; cat "$2"; fi
-}
+source "$checks"
 no_leftovers() {
   if ls -A | grep -q '\.tmp-'; then fail "$1: temporary file left behind"; ls -A; else pass "$1: no temporary file"; fi
 }

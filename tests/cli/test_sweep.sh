@@ -3,6 +3,7 @@
 # --resume (kill -9 included), and, when built with MPI, mpirun against one process.
 # Usage: test_sweep.sh TUOPIN DATA_DIR WORK_DIR SOURCE_DIR [mpi]
 set -u
+checks="$(cd "$(dirname "$0")/.." && pwd)/checks.sh"
 tuopin=$1
 data=$2
 work=$3
@@ -13,20 +14,7 @@ check="$python $src/tests/outputs/check_sweep_file.py"
 rm -rf "$work" && mkdir -p "$work/sweeps" && cd "$work" || exit 1
 cp "$data"/*.toml . && cp "$data"/sweeps/*.toml sweeps/
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-expect_rc() {  # expect_rc NAME EXPECTED COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >out.txt 2>err.txt
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$name (exit $rc)"; else fail "$name: exit $rc, expected $want"; cat out.txt err.txt; fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: '$3' not in $2"; cat "$2"; fi
-}
+source "$checks"
 expect_ok() {  # expect_ok NAME COMMAND...: a check that prints its own "ok:" line
   local name=$1
   shift
@@ -96,26 +84,27 @@ bad "empty file" "is empty; a sweep names its base scenario"
 expect_rc "a folder as the sweep" 2 "$tuopin" sweep sweeps -o x.h5
 expect_in "a folder as the sweep: message" err.txt "sweeps: is a folder; expected a sweep file (.toml)"
 
-# Interrupted sweeps resume to the results of an uninterrupted one.
+# Interrupted sweeps resume to the results of an uninterrupted one (3,000 households keep it quick;
+# --resume needs the same population, so every command names it).
 start=$(date +%s.%N)
-expect_rc "long sweep, uninterrupted" 0 "$tuopin" sweep sweeps/long.toml -o reference.h5 --threads 2
+expect_rc "long sweep, uninterrupted" 0 "$tuopin" sweep sweeps/long.toml --households 3000 -o reference.h5 --threads 2
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 half=$(echo "$elapsed / 2" | bc -l)
-"$tuopin" sweep sweeps/long.toml -o killed.h5 --threads 2 >/dev/null 2>&1 &
+"$tuopin" sweep sweeps/long.toml --households 3000 -o killed.h5 --threads 2 >/dev/null 2>&1 &
 pid=$!
 sleep "$half"
 kill -9 $pid
 wait $pid 2>/dev/null
 [ -e killed.h5 ] && fail "kill -9: the final file exists" || pass "kill -9: no final file"
 expect_ok "kill -9: the partial file holds some pairs, flags and results agree" $check partial killed.h5.partial
-expect_rc "kill -9: a new run without --resume is refused" 2 "$tuopin" sweep sweeps/long.toml -o killed.h5
+expect_rc "kill -9: a new run without --resume is refused" 2 "$tuopin" sweep sweeps/long.toml --households 3000 -o killed.h5
 expect_in "kill -9: the refusal says --resume" err.txt "continue it with --resume"
-expect_rc "kill -9: --resume" 0 "$tuopin" sweep sweeps/long.toml -o killed.h5 --resume --threads 1
+expect_rc "kill -9: --resume" 0 "$tuopin" sweep sweeps/long.toml --households 3000 -o killed.h5 --resume --threads 1
 expect_in "kill -9: --resume says so" out.txt "Resuming the latin-hypercube sweep"
 expect_ok "kill -9 then --resume equals the uninterrupted sweep" $check same reference.h5 killed.h5
 [ -e killed.h5.partial ] && fail "--resume left the partial file" || pass "--resume removed the partial file"
 
-"$tuopin" sweep sweeps/long.toml -o stopped.h5 --threads 2 >/dev/null 2>stopped.err &
+"$tuopin" sweep sweeps/long.toml --households 3000 -o stopped.h5 --threads 2 >/dev/null 2>stopped.err &
 pid=$!
 sleep "$half"
 kill -INT $pid
@@ -124,21 +113,21 @@ rc=$?
 [ $rc -eq 1 ] && pass "SIGINT: exit 1" || fail "SIGINT: exit $rc, expected 1"
 expect_in "SIGINT: says how to resume" stopped.err "run the same command with --resume"
 expect_ok "SIGINT: the partial file is consistent" $check partial stopped.h5.partial
-expect_rc "SIGINT: --resume" 0 "$tuopin" sweep sweeps/long.toml -o stopped.h5 --resume
+expect_rc "SIGINT: --resume" 0 "$tuopin" sweep sweeps/long.toml --households 3000 -o stopped.h5 --resume
 expect_ok "SIGINT then --resume equals the uninterrupted sweep" $check same reference.h5 stopped.h5
 
-expect_rc "--resume with nothing to resume" 2 "$tuopin" sweep sweeps/long.toml -o nothing.h5 --resume
+expect_rc "--resume with nothing to resume" 2 "$tuopin" sweep sweeps/long.toml --households 3000 -o nothing.h5 --resume
 expect_in "--resume with nothing to resume: message" err.txt "no interrupted sweep to resume"
 # A partial sweep of another sweep file is not resumed.
-"$tuopin" sweep sweeps/long.toml -o other.h5 >/dev/null 2>&1 &
+"$tuopin" sweep sweeps/long.toml --households 3000 -o other.h5 >/dev/null 2>&1 &
 pid=$!
 sleep "$half"
 kill -9 $pid
 wait $pid 2>/dev/null
 sed 's/high = 0.11/high = 0.12/' sweeps/long.toml > sweeps/long2.toml
-expect_rc "--resume of another sweep refused" 2 "$tuopin" sweep sweeps/long2.toml -o other.h5 --resume
+expect_rc "--resume of another sweep refused" 2 "$tuopin" sweep sweeps/long2.toml --households 3000 -o other.h5 --resume
 expect_in "--resume of another sweep: message" err.txt "was started from another sweep file"
-expect_rc "--force starts afresh" 0 "$tuopin" sweep sweeps/long2.toml -o other.h5 --force
+expect_rc "--force starts afresh" 0 "$tuopin" sweep sweeps/long2.toml --households 3000 -o other.h5 --force
 
 # A full disk: a plain message, exit 1, no crash, nothing left. Needs a small tmpfs (root). Every
 # dataset is allocated when the sweep starts, so a disk too small shows at the start, not midway.
@@ -158,7 +147,7 @@ if [ "$mpi" = mpi ]; then
   expect_rc "mpirun -np 2 sweep" 0 $mpirun -np 2 "$tuopin" sweep sweeps/sobol.toml -o sobol-mpi.h5 --threads 1
   expect_in "mpirun: two processes" out.txt "2 processes x 1 threads"
   expect_ok "mpirun -np 2 equals one process, bit for bit" $check same sobol.h5 sobol-mpi.h5
-  expect_rc "mpirun -np 3 long sweep" 0 $mpirun -np 3 "$tuopin" sweep sweeps/long.toml -o long-mpi.h5 --threads 1
+  expect_rc "mpirun -np 3 long sweep" 0 $mpirun -np 3 "$tuopin" sweep sweeps/long.toml --households 3000 -o long-mpi.h5 --threads 1
   expect_ok "mpirun -np 3 equals one process, bit for bit" $check same reference.h5 long-mpi.h5
   expect_rc "mpirun: bad sweep file" 2 $mpirun -np 2 "$tuopin" sweep sweeps/bad.toml -o bad-mpi.h5
   expect_in "mpirun: bad sweep file reported once" err.txt "is empty"

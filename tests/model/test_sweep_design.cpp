@@ -10,37 +10,12 @@
 #include <vector>
 
 #include "sweep_design.h"
+#include "sweep_examples.h"
 
 using namespace tuopin;
+using namespace tuopin::test;
 
 namespace {
-
-SweepDimension uniform(const char* name, double low, double high, int levels = 0) {
-  SweepDimension d;
-  d.name = name;
-  d.scale = SweepScale::uniform;
-  d.low = low;
-  d.high = high;
-  d.levels = levels;
-  return d;
-}
-
-SweepDimension listed(const char* name, std::size_t count) {
-  SweepDimension d;
-  d.name = name;
-  d.scale = SweepScale::values;
-  d.value_count = count;
-  return d;
-}
-
-DesignSettings settings_for(DesignKind kind, std::size_t samples, std::uint32_t seed = 0, int morris_levels = 4) {
-  DesignSettings s;
-  s.kind = kind;
-  s.samples = samples;
-  s.seed = seed;
-  s.morris_levels = morris_levels;
-  return s;
-}
 
 bool on_morris_grid(double u, int levels) {
   const double k = u * (levels - 1);

@@ -9,6 +9,7 @@
 # has passed; scripts/install-deps installs it.
 # Usage: check_brief.sh TUOPIN TESTS_DIR WORK_DIR
 set -u
+checks="$(cd "$(dirname "$0")/.." && pwd)/checks.sh"
 tuopin=$(realpath "$1")
 tests=$(realpath "$2")
 work=$(realpath -m "$3")
@@ -25,20 +26,7 @@ enabled = true
 enabled = true
 EOF
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-expect_rc() {  # expect_rc NAME EXPECTED COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >out.txt 2>err.txt
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$name (exit $rc)"; else fail "$name: exit $rc, expected $want"; cat out.txt err.txt; fi
-}
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: '$3' not in $2"; head -c 2000 "$2"; fi
-}
+source "$checks"
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ] || exit 1
