@@ -185,8 +185,9 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
   if (root) {
     try {
       const std::string population_hex = hex_hash(population_hash(population));
+      const std::string program = std::string("tuopin ") + TUOPIN_VERSION + " (" + TUOPIN_GIT_COMMIT + ")";
       if (resume) {
-        file.emplace(SweepFile::resume(partial, hash, population_hex));
+        file.emplace(SweepFile::resume(partial, hash, population_hex, program));
       } else {
         SweepHeader header;
         header.spec = &spec;
@@ -195,6 +196,7 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
         header.outputs = outputs;
         header.hash = hash;
         header.population_hash = population_hex;
+        header.program = program;
         header.info = run_info(command_line, thread_count, 0.0, population_source);
         header.ranks = ranks.size();
         file.emplace(SweepFile::create(partial, header, vm.count("no-population") ? nullptr : &population));

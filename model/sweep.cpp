@@ -407,8 +407,13 @@ LoadedScenario load_sweep_base(SweepSpec& spec) {
   // Every listed value and both ends of every range, each alone: a value the scenario refuses
   // fails here, before any work.
   for (const auto& p : spec.parameters) {
-    std::vector<std::string> texts = p.values;
-    if (texts.empty()) texts = {p.value_text(0.0), p.value_text(1.0)};
+    std::vector<std::string> texts;
+    if (p.values.empty()) {
+      texts = {p.value_text(0.0), p.value_text(1.0)};
+    } else {  // the middle of each listed value's share of [0, 1] (sweep_design.h)
+      for (std::size_t i = 0; i < p.values.size(); ++i)
+        texts.push_back(p.value_text((static_cast<double>(i) + 0.5) / static_cast<double>(p.values.size())));
+    }
     for (const auto& v : texts) {
       try {
         (void)load_scenario_text(base.resolved_toml, "<base>", ".", {p.key + "=" + v});

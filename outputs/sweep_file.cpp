@@ -153,6 +153,8 @@ SweepFile SweepFile::create(const std::filesystem::path& path, const SweepHeader
     hdf5::attribute(meta, "population_source", h.info.population_source);
     hdf5::attribute(meta, "population_hash", h.population_hash);
     hdf5::attribute(meta, "sweep_hash", hex_hash(h.hash));
+    hdf5::attribute(meta, "program", h.program);
+    hdf5::attribute(meta, "resumed", std::int64_t{0});
     hdf5::attribute(meta, "sweep_file", spec.file);
     hdf5::attribute(meta, "design", std::string(design_kind_name(spec.design.kind)));
     hdf5::attribute(meta, "samples", static_cast<std::int64_t>(spec.design.samples));
@@ -253,7 +255,8 @@ void SweepFile::open_datasets() {
   done_ = Handle(H5Dopen2(file_, "results/done", H5P_DEFAULT), H5Dclose, "open results/done");
 }
 
-SweepFile SweepFile::resume(const std::filesystem::path& path, std::uint64_t hash, const std::string& population_hash) {
+SweepFile SweepFile::resume(const std::filesystem::path& path, std::uint64_t hash, const std::string& population_hash,
+                            const std::string& program) {
   SweepFile f;
   hdf5::silence_errors();
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
@@ -269,6 +272,12 @@ SweepFile SweepFile::resume(const std::filesystem::path& path, std::uint64_t has
     if (hdf5::string_attribute(meta, "population_hash") != population_hash)
       throw InputError(path.string() + ": this partial sweep ran on another population; --resume needs the same "
                        "(the same --population or --households)");
+    if (const std::string was = hdf5::string_attribute(meta, "program"); was != program)
+      throw InputError(path.string() + ": this partial sweep was started by " + was + ", not " + program +
+                       "; its results would mix two versions of the model (start again with --force)");
+    const std::int64_t resumed = hdf5::integer_attribute(meta, "resumed");
+    H5Adelete(meta, "resumed");
+    hdf5::attribute(meta, "resumed", resumed + 1);
     f.points_ = static_cast<std::size_t>(hdf5::integer_attribute(meta, "points"));
     f.replicates_ = static_cast<int>(hdf5::integer_attribute(meta, "replicates"));
     f.open_datasets();
@@ -391,17 +400,6 @@ void SweepFile::close() {
   series_ = Handle();
   done_ = Handle();
   file_ = Handle();
-}
-
-bool sweep_complete(const std::filesystem::path& path) {
-  try {
-    hdf5::silence_errors();
-    Handle file = hdf5::open_file(path.string());
-    Handle meta(H5Gopen2(file, "meta", H5P_DEFAULT), H5Gclose, "open meta");
-    return hdf5::integer_attribute(meta, "complete") == 1;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 }  // namespace tuopin

@@ -50,6 +50,7 @@ struct SweepHeader {
   SweepOutputs outputs;
   std::uint64_t hash = 0;             // sweep_hash(spec, base) (resume checks it)
   std::string population_hash;        // 16 hex digits
+  std::string program;                // version and git commit (resume checks it)
   RunInfo info;
   int ranks = 1;                      // processes (MPI ranks) that ran it
 };
@@ -61,9 +62,11 @@ class SweepFile {
  public:
   // Creates `path` (replacing it) with every dataset at full size, and /population unless null.
   static SweepFile create(const std::filesystem::path& path, const SweepHeader& header, const Population* population);
-  // Opens a partial sweep to resume it: InputError if it is not one, or if its hash or
-  // population hash differ from these (the sweep file, its base or the population changed).
-  static SweepFile resume(const std::filesystem::path& path, std::uint64_t hash, const std::string& population_hash);
+  // Opens a partial sweep to resume it: InputError if it is not one, or if its hash, population
+  // hash or program (version and git commit) differ from these: the sweep file, its base, the
+  // population or the model changed, and the results would mix two sweeps.
+  static SweepFile resume(const std::filesystem::path& path, std::uint64_t hash, const std::string& population_hash,
+                          const std::string& program);
 
   std::size_t points() const { return points_; }
   int replicates() const { return replicates_; }
@@ -90,8 +93,5 @@ class SweepFile {
   std::size_t points_ = 0, width_results_ = 0, width_series_ = 0;
   int replicates_ = 0;
 };
-
-// Whether `path` holds a complete sweep (tuopin compare and the tests read it).
-bool sweep_complete(const std::filesystem::path& path);
 
 }  // namespace tuopin

@@ -127,3 +127,21 @@ TEST_CASE("sweep file: what cannot be swept is refused at its line, with the rea
   CHECK(error_of("design = \"sobol\"\nsamples = 50\nmax_points = 100\n[[parameter]]\nkey = \"funding.level\"\nlow = 1\nhigh = 2\n")
             .find("test.toml:2:1: the sobol design needs 150 points") == 0);
 }
+
+TEST_CASE("sweep file: a list of relative factors applies each to the base's array") {
+  SweepSpec spec = parse(R"(
+base = "small.toml"
+design = "grid"
+[[parameter]]
+key = "measures.relocation.return_rate"
+relative = true
+values = [0.5, 2]
+)");
+  const LoadedScenario base = load_sweep_base(spec);
+  const Design design = make_design(spec.design, spec.dimensions());
+  REQUIRE(design.points() == 2);
+  CHECK(point_settings(spec, design, 0)[0] == "measures.relocation.return_rate=[0.015, 0.01, 0.01, 0.005]");
+  CHECK(point_settings(spec, design, 1)[0] == "measures.relocation.return_rate=[0.06, 0.04, 0.04, 0.02]");
+  CHECK(spec.parameters[0].value_number(design.at(1, 0)) == 2.0);
+  (void)point_scenario(spec, base, design, 1);
+}

@@ -77,6 +77,7 @@ struct IshigamiSweep {
     h.outputs = outputs;
     h.hash = sweep_hash(spec, base);
     h.population_hash = "none";
+    h.program = "test";
     return SweepFile::create(path, h, nullptr);
   }
 };
@@ -151,9 +152,10 @@ TEST_CASE("sweep: an interrupted sweep resumed from its file equals an uninterru
   }
   {
     // A partial file of another sweep is refused; the same sweep resumes.
-    CHECK_THROWS_AS(SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base) + 1, "none"), InputError);
-    CHECK_THROWS_AS(SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "other"), InputError);
-    SweepFile file = SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "none");
+    CHECK_THROWS_AS(SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base) + 1, "none", "test"), InputError);
+    CHECK_THROWS_AS(SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "other", "test"), InputError);
+    CHECK_THROWS_AS(SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "none", "another build"), InputError);
+    SweepFile file = SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "none", "test");
     std::size_t first_done = 0, total = 0;
     SweepRunOptions options;
     options.pairs_per_rank = 100;
