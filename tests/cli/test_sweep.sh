@@ -43,6 +43,12 @@ expect_in "morris prints sigma" morris.txt "sigma"
 # The same sweep on another thread count: the same file.
 expect_rc "sobol sweep on one thread" 0 "$tuopin" sweep sweeps/sobol.toml -o sobol1.h5 --threads 1
 expect_ok "threads do not change a sweep" $check same sobol.h5 sobol1.h5
+# On a terminal (script(1) gives one), a progress bar with the pairs done and the time left.
+if command -v script >/dev/null; then
+  script -qec "$tuopin sweep sweeps/lhs.toml -o tty.h5 --threads 1" /dev/null >tty.txt 2>&1
+  expect_in "progress bar on a terminal counts the pairs" tty.txt "8/8"
+  if grep -aq "s left" tty.txt; then pass "progress bar shows the time left"; else fail "progress bar without the time left"; cat tty.txt; fi
+fi
 expect_rc "existing file refused" 2 "$tuopin" sweep sweeps/sobol.toml -o sobol.h5
 expect_in "existing file named" err.txt "sobol.h5: already exists"
 
