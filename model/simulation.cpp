@@ -247,7 +247,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     const std::uint8_t* const below_line = st.below_line.data() + begin;
     const std::uint8_t* const insured = st.insured.data() + begin;
     const std::uint8_t* const school_members = h.members[school_age_band].data() + begin;
-    const std::uint8_t* const county = h.county.data() + begin;
+    const CountyIndex* const county = h.county.data() + begin;
     const float* const base_operating = h.base_income[1].data() + begin;
     const auto calendar_month = static_cast<std::uint8_t>(m + 1);
     for (std::size_t j = 0; j < n; ++j) {
