@@ -4,6 +4,9 @@
 // fused multiply-adds are the explicit ones of the expf below, which are glibc's.
 #include "month_kernels.h"
 
+#include "income_process.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -88,6 +91,121 @@ __attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
     y = _mm256_load_ps(ys);
   }
   return y;
+}
+
+// --- Box-Muller normals -----------------------------------------------------------------
+// income_normals (income_normals.cpp) is built for baseline x86-64 with -ffast-math: GCC turns
+// it into 4-lane SSE code that calls glibc's libmvec _ZGVbN4v_logf / _ZGVbN4v_cosf (their
+// SSE4.1 variants on any processor with AVX2), takes the square root as rsqrtps and one Newton
+// step, and folds 2 pi 2^-32 into one constant. The version below does the same operations, in
+// the same order and rounding, 8 lanes at a time: the libmvec variants' own algorithms (their
+// constants are glibc's __svml_slog_data and __svml_s_trig_data) and the compiled kernel's
+// constants. Lanes outside those algorithms' main range (never reached by uniforms in (0, 1)
+// and angles in [-pi/2, 2 pi)) take libmvec itself.
+extern "C" __m128 _ZGVbN4v_logf(__m128);
+extern "C" __m128 _ZGVbN4v_cosf(__m128);
+
+__attribute__((target("avx2,fma"))) inline __m256 f32(std::uint32_t bits) {
+  return _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(bits)));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 logf8(__m256 x) {
+  const __m256i xi = _mm256_castps_si256(x);
+  const __m256i special = _mm256_cmpgt_epi32(_mm256_set1_epi32(0x01000000),
+                                             _mm256_add_epi32(xi, _mm256_set1_epi32(0x00800000)));
+  const __m256i t = _mm256_sub_epi32(xi, _mm256_set1_epi32(0x3f2aaaab));
+  const __m256i m = _mm256_add_epi32(_mm256_and_si256(t, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f2aaaab));
+  const __m256 e = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srai_epi32(t, 23)), f32(0x3f317218));
+  const __m256 r = _mm256_sub_ps(_mm256_castsi256_ps(m), f32(0x3f800000));
+  __m256 p = _mm256_mul_ps(f32(0xbe1b6a22), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3e2db86b)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbe289358)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3e4afb81)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbe80061d)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3eaaaee7)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbf000000)), r);
+  p = _mm256_mul_ps(p, r);
+  __m256 y = _mm256_add_ps(_mm256_add_ps(r, p), e);
+  if (_mm256_movemask_ps(_mm256_castsi256_ps(special))) [[unlikely]]
+    y = _mm256_set_m128(_ZGVbN4v_logf(_mm256_extractf128_ps(x, 1)), _ZGVbN4v_logf(_mm256_castps256_ps128(x)));
+  return y;
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 cosf8(__m256 x) {
+  const __m256 shifter = f32(0x4b400000);
+  const __m256 n1 = _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(f32(0x3fc90fdb), x), f32(0x3ea2f983)), shifter);
+  const __m256 sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(n1), 31));
+  const __m256 n = _mm256_sub_ps(_mm256_sub_ps(n1, shifter), f32(0x3f000000));
+  const __m256 special = _mm256_cmp_ps(_mm256_and_ps(x, f32(0x7fffffff)), f32(0x461c4000), _CMP_NLE_UQ);
+  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(f32(0x40490000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(f32(0x3a7da000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(f32(0x34222000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, f32(0x2cb4611a)));
+  const __m256 r2 = _mm256_mul_ps(r, r);
+  r = _mm256_xor_ps(r, sign);
+  __m256 p = _mm256_mul_ps(f32(0x362edef8), r2);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xb94fb7ff)), r2);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3c08876a)), r2);
+  p = _mm256_add_ps(p, f32(0xbe2aaaa6));
+  __m256 y = _mm256_add_ps(r, _mm256_mul_ps(_mm256_mul_ps(r2, p), r));
+  if (_mm256_movemask_ps(special)) [[unlikely]]
+    y = _mm256_set_m128(_ZGVbN4v_cosf(_mm256_extractf128_ps(x, 1)), _ZGVbN4v_cosf(_mm256_castps256_ps128(x)));
+  return y;
+}
+
+// sqrt(v) as the compiled baseline kernel takes it: rsqrtps (0 where v is 0), one Newton step.
+__attribute__((target("avx2,fma"))) inline __m256 sqrt8(__m256 v) {
+  const __m256 nonzero = _mm256_cmp_ps(_mm256_setzero_ps(), v, _CMP_NEQ_UQ);
+  const __m256 r = _mm256_and_ps(_mm256_rsqrt_ps(v), nonzero);
+  const __m256 a = _mm256_mul_ps(v, r);
+  const __m256 b = _mm256_add_ps(_mm256_mul_ps(a, r), f32(0xc0400000));
+  return _mm256_mul_ps(b, _mm256_mul_ps(a, f32(0xbf000000)));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 unit24(__m256i w) {
+  return _mm256_mul_ps(_mm256_add_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 8)), f32(0x3f000000)), f32(0x33800000));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 angle(__m256i w) {
+  const __m256 lo = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xffff)));
+  const __m256 hi = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16)), f32(0x47800000));
+  return _mm256_mul_ps(_mm256_add_ps(lo, hi), f32(0x30c90fdb));  // 2 pi 2^-32, folded as GCC did
+}
+
+__attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& key, std::uint32_t first,
+                                                             std::size_t n, std::uint32_t month, float* z0,
+                                                             float* z1, float* z2, float* z3) {
+  n = (n + income_normals_width - 1) / income_normals_width * income_normals_width;
+  const Philox::key_type k = key.key();
+  constexpr std::size_t chunk = 256;
+  alignas(32) std::uint32_t w[4][chunk];
+  for (std::size_t base = 0; base < n; base += chunk) {
+    const std::size_t m = std::min(chunk, n - base);
+    for (std::size_t j = 0; j < m; ++j) {
+      Philox rng;
+      const Philox::ctr_type c = {{first + static_cast<std::uint32_t>(base + j),
+                                   static_cast<std::uint32_t>(Stream::income), month, 0u}};
+      const Philox::ctr_type r = rng(c, k);
+      w[0][j] = r.v[0];
+      w[1][j] = r.v[1];
+      w[2][j] = r.v[2];
+      w[3][j] = r.v[3];
+    }
+    const __m256 minus_half_pi = f32(0xbfc90fdb), minus_two = f32(0xc0000000);
+    for (std::size_t j = 0; j < m; j += 8) {
+      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[0] + j));
+      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[1] + j));
+      const __m256i w2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[2] + j));
+      const __m256i w3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[3] + j));
+      const __m256 a = sqrt8(_mm256_mul_ps(logf8(unit24(w0)), minus_two));
+      const __m256 b = sqrt8(_mm256_mul_ps(logf8(unit24(w2)), minus_two));
+      const __m256 t1 = angle(w1), t3 = angle(w3);
+      _mm256_storeu_ps(z0 + base + j, _mm256_mul_ps(cosf8(t1), a));
+      _mm256_storeu_ps(z1 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t1, minus_half_pi)), a));
+      _mm256_storeu_ps(z2 + base + j, _mm256_mul_ps(cosf8(t3), b));
+      _mm256_storeu_ps(z3 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t3, minus_half_pi)), b));
+    }
+  }
 }
 
 // --- income ---------------------------------------------------------------------------------
@@ -183,6 +301,12 @@ bool wide = cpu_wide;
 void illness_words(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, std::uint32_t* out) {
   if (wide) illness_words_wide(key.key(), first, n, month, out);
   else illness_words_baseline(key.key(), first, n, month, out);
+}
+
+void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, float* z0,
+                    float* z1, float* z2, float* z3) {
+  if (wide) income_normals_wide(key, first, n, month, z0, z1, z2, z3);
+  else income_normals_baseline(key, first, n, month, z0, z1, z2, z3);
 }
 
 void income_month(const IncomeMonth& a, std::size_t n) {

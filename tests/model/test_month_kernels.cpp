@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "income_process.h"
 #include "month_kernels.h"
 #include "random.h"
 
@@ -133,5 +134,24 @@ TEST_CASE("the wide income kernel gives the baseline's bits") {
     CHECK(bits(narrow.wage_month[j]) == bits(wide.wage_month[j]));
     CHECK(bits(narrow.operating_year[j]) == bits(wide.operating_year[j]));
     CHECK(bits(narrow.year_income[j]) == bits(wide.year_income[j]));
+  }
+}
+
+TEST_CASE("the wide Box-Muller kernel gives the baseline's bits") {
+  Restore restore;
+  constexpr std::size_t n = 256;
+  for (std::uint32_t month : {0u, 7u, 35u}) {
+    for (std::uint32_t first : {0u, 256u, 4000000000u}) {
+      alignas(64) float a[4][n], b[4][n];
+      use_wide_month_kernels(false);
+      income_normals(RandomKey{20161231, 2}, first, n, month, a[0], a[1], a[2], a[3]);
+      use_wide_month_kernels(true);
+      income_normals(RandomKey{20161231, 2}, first, n, month, b[0], b[1], b[2], b[3]);
+      for (int q = 0; q < 4; ++q)
+        for (std::size_t j = 0; j < n; ++j) {
+          INFO("month " << month << ", household " << first + j << ", normal " << q);
+          CHECK(bits(a[q][j]) == bits(b[q][j]));
+        }
+    }
   }
 }
