@@ -16,6 +16,45 @@ namespace tuopin {
 
 namespace {
 
+// --- Philox4x32-10, 8 counters at a time ---------------------------------------------------
+// Random123's philox4x32 (10 rounds) with counters {first + lane, stream, period, 0}: the same
+// words as `draw`. The 32x32-bit products take two vpmuludq per multiplier (even and odd lanes).
+struct Words8 {
+  __m256i v[4];
+};
+
+__attribute__((target("avx2,fma"))) inline void mulhilo8(__m256i x, __m256i m, __m256i& lo, __m256i& hi) {
+  const __m256i even = _mm256_mul_epu32(x, m);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+
+__attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, std::uint32_t first,
+                                                          std::uint32_t stream, std::uint32_t period) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i c1 = _mm256_set1_epi32(static_cast<int>(stream));
+  __m256i c2 = _mm256_set1_epi32(static_cast<int>(period));
+  __m256i c3 = _mm256_setzero_si256();
+  std::uint32_t k0 = k.v[0], k1 = k.v[1];
+  for (int round = 0; round < 10; ++round) {
+    __m256i lo0, hi0, lo1, hi1;
+    mulhilo8(c0, m0, lo0, hi0);
+    mulhilo8(c2, m1, lo1, hi1);
+    const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+    const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+    c0 = n0;
+    c1 = lo1;
+    c2 = n2;
+    c3 = lo0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return {{c0, c1, c2, c3}};
+}
+
 // --- illness words -----------------------------------------------------------------------
 
 template <int>
@@ -36,7 +75,12 @@ void illness_words_baseline(const Philox::key_type k, std::uint32_t first, std::
 
 __attribute__((target("avx2,fma"))) void illness_words_wide(const Philox::key_type k, std::uint32_t first,
                                                             std::size_t n, std::uint32_t month, std::uint32_t* out) {
-  illness_words_loop<1>(k, first, n, month, out);
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const Words8 w = philox8(k, first + static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(Stream::illness), month);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), w.v[0]);
+  }
+  if (j < n) illness_words_loop<1>(k, first + static_cast<std::uint32_t>(j), n - j, month, out + j);
 }
 
 // --- expf ----------------------------------------------------------------------------------
@@ -181,15 +225,9 @@ __attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& ke
   alignas(32) std::uint32_t w[4][chunk];
   for (std::size_t base = 0; base < n; base += chunk) {
     const std::size_t m = std::min(chunk, n - base);
-    for (std::size_t j = 0; j < m; ++j) {
-      Philox rng;
-      const Philox::ctr_type c = {{first + static_cast<std::uint32_t>(base + j),
-                                   static_cast<std::uint32_t>(Stream::income), month, 0u}};
-      const Philox::ctr_type r = rng(c, k);
-      w[0][j] = r.v[0];
-      w[1][j] = r.v[1];
-      w[2][j] = r.v[2];
-      w[3][j] = r.v[3];
+    for (std::size_t j = 0; j < m; j += 8) {  // m is a multiple of income_normals_width (16)
+      const Words8 r = philox8(k, first + static_cast<std::uint32_t>(base + j), static_cast<std::uint32_t>(Stream::income), month);
+      for (int q = 0; q < 4; ++q) _mm256_store_si256(reinterpret_cast<__m256i*>(w[q] + j), r.v[q]);
     }
     const __m256 minus_half_pi = f32(0xbfc90fdb), minus_two = f32(0xc0000000);
     for (std::size_t j = 0; j < m; j += 8) {
