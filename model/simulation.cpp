@@ -637,6 +637,11 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   for (int c = 0; c < C; ++c)
     county_rural[c] = s.counties[c].rural_population_share * s.population.rural_population * pop.scale;
   std::vector<std::uint8_t> village_exited(V, 0), county_exited(C, 0);
+  // Per-thread counts of the month and assessment phases, per county and per village: allocated
+  // once per run and zeroed as each year's are summed.
+  tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
+  tbb::enumerable_thread_specific<Counts> village_local(V * village_count_fields, std::int64_t{0});
+  Counts village_counts(V * village_count_fields, 0);
 
   for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
@@ -695,7 +700,6 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       lap(0);
 
       // Months, in parallel blocks.
-      tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
         Ledger& ledger = ledgers.local();
@@ -707,23 +711,36 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       for (const Measure* m : on) m->settle(ctx, pools, serial);
       lap(2);
       // Assessment, in parallel blocks.
-      tbb::enumerable_thread_specific<Counts> village_local(V * village_count_fields, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
         Ledger& ledger = ledgers.local();
-        Counts& village_counts = village_local.local();
+        Counts& thread_village_counts = village_local.local();
         for (std::size_t b = range.begin(); b != range.end(); ++b)
           run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger,
-                         village_counts);
+                         thread_village_counts);
       });
 
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);
-      for (const Counts& counts : local)
+      // The threads' counts are zeroed as they are summed, ready for the next year (they are
+      // allocated once per run, not per year); the per-village counts (three per village: a
+      // national population has about 700,000 villages) are summed in parallel over villages.
+      for (Counts& counts : local) {
         for (std::size_t k = 0; k < county_metrics; ++k) result.values[base + k] += counts[k];
-      Counts village_counts(V * village_count_fields, 0);
-      for (const Counts& counts : village_local)
-        for (std::size_t k = 0; k < village_counts.size(); ++k) village_counts[k] += counts[k];
+        std::fill(counts.begin(), counts.end(), std::int64_t{0});
+      }
+      std::vector<Counts*> parts;
+      for (Counts& counts : village_local) parts.push_back(&counts);
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, village_counts.size(), 16384), [&](const auto& range) {
+        for (std::size_t k = range.begin(); k != range.end(); ++k) {
+          std::int64_t sum = 0;
+          for (Counts* counts : parts) {
+            sum += (*counts)[k];
+            (*counts)[k] = 0;
+          }
+          village_counts[k] = sum;
+        }
+      });
       assess_areas(s, pop, villages, county_rural, county_villages, county_poor_villages, village_counts, y,
                    village_exited, county_exited, result, r);
       lap(3);
