@@ -68,14 +68,17 @@ bench-sweep: build
 # Warnings are not errors here: GCC 12 reports false maybe-uninitialized warnings in
 # instrumented standard-library code (make test keeps -Werror). The four tests that compare with
 # the pinned golden hash are left out: the hash is that of the Release build's floating-point
-# code, and -O1 with instrumentation rounds differently (they agree with each other there).
+# code, and -O1 with instrumentation rounds differently (they agree with each other there). So is
+# the test that the x86-64-v3 Box-Muller kernel gives the baseline kernel's bits: the v3 kernel
+# reproduces the code GCC makes of income_normals.cpp in the Release build, which the
+# instrumented build compiles differently (about half its normals differ in the last bits).
 sanitize: deps
 	@cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_WERROR=OFF \
 	  -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANBUILD) -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -LE slow -E "golden|change no result bit"
+	  ctest --output-on-failure -j $(JOBS) -LE slow -E "golden|change no result bit|Box-Muller kernel gives the baseline"
 
 # libFuzzer on the scenario loader and the registry CSV loader, seeded with the project's own
 # files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/.

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "measures/registry.h"
+#include "month_kernels.h"
 #include "population_synthesis.h"
 #include "scenario.h"
 #include "simulation.h"
@@ -101,7 +102,8 @@ int bench_command(const std::vector<std::string>& args) {
   if (variants.empty()) throw InputError("--measures expects 'none', 'all' or 'none,all'");
   const Scenario& s = variants.front().second.scenario;
   std::cout << "tuopin bench: " << cpu_model() << ", " << tbb::info::default_concurrency()
-            << " cores available; " << s.months() << " months, 1 replicate, median of " << repeats << "\n";
+            << " cores available; month kernels " << month_kernel_level() << "; " << s.months()
+            << " months, 1 replicate, median of " << repeats << "\n";
   std::cout << std::setw(12) << "households" << std::setw(10) << "measures" << std::setw(9) << "threads"
             << std::setw(12) << "seconds" << std::setw(24) << "household-months/s" << std::setw(14) << "plan share"
             << "\n";

@@ -69,9 +69,14 @@ inline constexpr int income_source_count = 4;
 inline constexpr std::array<std::string_view, income_source_count> income_source_names = {
     "wage", "operating", "transfer", "property"};
 
+// County index of a household or village: 16 bits, so a national population (about 2,800
+// counties) fits; scenarios may list up to max_counties.
+using CountyIndex = std::uint16_t;
+inline constexpr std::size_t max_counties = 65535;
+
 struct Households {
   // Registry attributes (constant during a run).
-  std::vector<std::uint8_t> county;
+  std::vector<CountyIndex> county;
   std::vector<std::uint32_t> village;
   std::vector<std::uint8_t> size;                                  // members
   std::array<std::vector<std::uint8_t>, age_band_count> members;   // members by age band
@@ -95,7 +100,7 @@ struct Households {
 };
 
 struct Villages {
-  std::vector<std::uint8_t> county;
+  std::vector<CountyIndex> county;
   std::vector<std::uint8_t> poor;        // 1: registered poor village (贫困村)
   std::vector<std::uint8_t> remoteness;  // 0 near a town, 1 remote, 2 very remote
   std::vector<std::uint8_t> road;        // 1: paved road to the village (通硬化路)

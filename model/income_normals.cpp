@@ -10,7 +10,7 @@
 
 namespace tuopin {
 
-void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
+void income_normals_baseline(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
                     float* z0_out, float* z1_out, float* z2_out, float* z3_out) {
   // Whole vectors only: n is rounded up to income_normals_width, so no household goes through
   // a scalar remainder loop (whose math differs in the last bits from the vector one).

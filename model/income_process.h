@@ -50,7 +50,11 @@ struct IncomeProcess {
 // The arrays must be 64-byte aligned and hold n rounded up to income_normals_width entries
 // (the extra entries are computed for the following household ids and are scratch).
 inline constexpr std::size_t income_normals_width = 16;
+// Dispatches (month_kernels.cpp) to income_normals_baseline (income_normals.cpp, SSE with
+// libmvec) or, on x86-64-v3, to an AVX2 version that gives the same bits.
 void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
                     float* z0, float* z1, float* z2, float* z3);
+void income_normals_baseline(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
+                             float* z0, float* z1, float* z2, float* z3);
 
 }  // namespace tuopin

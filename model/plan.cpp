@@ -86,7 +86,7 @@ std::uint64_t descending(double priority) {
 
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
-                                const std::vector<std::uint8_t>& county) {
+                                const std::vector<CountyIndex>& county) {
   const int C = pools.counties();
   const std::size_t P = static_cast<std::size_t>(C) * pool_source_count;
   auto pool_of = [&](const Candidate& c) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "funding.h"
+#include "households.h"
 
 namespace tuopin {
 
@@ -69,6 +70,6 @@ double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform);
 // each pool sorts compact keys (priority, tie-break, household, position) pointing into them.
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
-                                const std::vector<std::uint8_t>& county);
+                                const std::vector<CountyIndex>& county);
 
 }  // namespace tuopin

@@ -106,7 +106,7 @@ void synthesise_villages(const Scenario& s, const RandomKey& key, Villages& vill
       const int k = poor ? 0 : 1;
       const Draw4 d = draw(key, static_cast<std::uint32_t>(v), Stream::synthesis, draw_village_attributes);
       const Draw4 e = draw(key, static_cast<std::uint32_t>(v), Stream::synthesis, draw_village_attributes, 1);
-      villages.county[v] = static_cast<std::uint8_t>(c);
+      villages.county[v] = static_cast<CountyIndex>(c);
       villages.poor[v] = poor ? 1 : 0;
       villages.remoteness[v] = static_cast<std::uint8_t>(
           categorical(poor ? s.remoteness_poor_villages : s.remoteness_other_villages, to_unit(d.v[0])));
@@ -163,7 +163,9 @@ JointTable fit_joint_table(const Scenario& s, const std::array<double, group_cou
 
 // A leaf of the integerised table: `count` households of one (group, county, cause, labour, size).
 struct Cell {
-  std::uint8_t group, county, cause, labour, size;
+  std::uint8_t group;
+  CountyIndex county;
+  std::uint8_t cause, labour, size;
   std::size_t count;
   std::size_t first;  // index of its first household
 };
@@ -278,7 +280,7 @@ std::vector<Cell> integerise(const Scenario& s, const Table& t, const std::array
           for (int z = 0; z < S; ++z) {
             const std::size_t count = n[t.index({g, c, k, l, z})];
             if (count == 0) continue;
-            cells.push_back({static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(k),
+            cells.push_back({static_cast<std::uint8_t>(g), static_cast<CountyIndex>(c), static_cast<std::uint8_t>(k),
                              static_cast<std::uint8_t>(l), static_cast<std::uint8_t>(z + 1), count, next});
             next += count;
           }
@@ -540,12 +542,21 @@ void hash_column(std::uint64_t& h, const std::vector<T>& column) {
   h ^= n;  // the length too: columns are concatenated
   h *= 1099511628211ull;
 }
+// County indices hash as one byte each while every index fits (as before they were widened
+// to 16 bits, so a population's hash is the same as in files written then), two beyond 255.
+void hash_counties(std::uint64_t& h, const std::vector<CountyIndex>& column) {
+  if (std::all_of(column.begin(), column.end(), [](CountyIndex c) { return c < 256; })) {
+    hash_column(h, std::vector<std::uint8_t>(column.begin(), column.end()));
+  } else {
+    hash_column(h, column);
+  }
+}
 }  // namespace
 
 std::uint64_t population_hash(const Population& pop) {
   std::uint64_t h = 1469598103934665603ull;
   const Households& x = pop.households;
-  hash_column(h, x.county);
+  hash_counties(h, x.county);
   hash_column(h, x.village);
   hash_column(h, x.size);
   for (const auto& m : x.members) hash_column(h, m);
@@ -559,7 +570,7 @@ std::uint64_t population_hash(const Population& pop) {
   hash_column(h, x.housing0);
   hash_column(h, x.entry_year);
   const Villages& v = pop.villages;
-  hash_column(h, v.county);
+  hash_counties(h, v.county);
   hash_column(h, v.poor);
   hash_column(h, v.remoteness);
   hash_column(h, v.road);

@@ -200,7 +200,7 @@ int first_invalid_utf8_line(std::string_view text) {
 // One household row as read; every column's value is checked before it is kept.
 struct Row {
   std::string id;
-  std::uint8_t county = 0;
+  CountyIndex county = 0;
   std::string village;
   std::array<float, 5> village_values{};  // in the order of village_columns
   std::uint8_t size = 0;
@@ -294,7 +294,7 @@ void append(Households& h, const Row& r, std::uint32_t village) {
   h.entry_year.push_back(r.entry_year);
 }
 
-void append_village(Villages& v, std::uint8_t county, const std::array<float, 5>& values) {
+void append_village(Villages& v, CountyIndex county, const std::array<float, 5>& values) {
   v.county.push_back(county);
   v.poor.push_back(static_cast<std::uint8_t>(values[0]));
   v.remoteness.push_back(static_cast<std::uint8_t>(values[1]));
@@ -303,13 +303,27 @@ void append_village(Villages& v, std::uint8_t county, const std::array<float, 5>
   v.collective_income.push_back(values[4]);
 }
 
+// The whole file in one string, read straight into it (one copy of the text in memory, not the
+// two of a stringstream: at national scale, 30 million rows, the text is about 3 GB).
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open the registry extract (" +
                             std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  } else {  // not seekable (a pipe): read as it comes
+    std::ostringstream rest;
+    in.clear();
+    rest << in.rdbuf();
+    text = rest.str();
+  }
+  return text;
 }
 
 }  // namespace
@@ -373,11 +387,11 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
   const std::size_t header_fields = record.fields.size();
 
   // Counties by either name; villages by (county, code).
-  std::unordered_map<std::string, std::uint8_t> county_index;
+  std::unordered_map<std::string, CountyIndex> county_index;
   std::vector<std::string> county_names;
   for (std::size_t c = 0; c < scenario.counties.size(); ++c) {
-    county_index[scenario.counties[c].name] = static_cast<std::uint8_t>(c);
-    county_index[scenario.counties[c].name_zh] = static_cast<std::uint8_t>(c);
+    county_index[scenario.counties[c].name] = static_cast<CountyIndex>(c);
+    county_index[scenario.counties[c].name_zh] = static_cast<CountyIndex>(c);
   }
   for (const auto& c : scenario.counties) county_names.push_back(c.name);
   for (const auto& c : scenario.counties) county_names.push_back(c.name_zh);

@@ -654,8 +654,8 @@ Scenario build_scenario(const toml::table& resolved, const std::string& file, co
   const auto weights = r.array<double>("counties", "weights");
   const auto rural_shares = r.array<double>("counties", "rural_population_shares");
   const auto poverty_county = r.array<std::int64_t>("counties", "poverty_county");
-  if (names.size() > 255)
-    r.fail("counties", "names", "at most 255 counties are supported");
+  if (names.size() > max_counties)
+    r.fail("counties", "names", "at most " + std::to_string(max_counties) + " counties are supported");
   auto check_len = [&](std::string_view key, std::size_t n) {
     if (n != names.size())
       r.fail("counties", key, "'counties." + std::string(key) + "' has " + std::to_string(n) +

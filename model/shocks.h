@@ -17,6 +17,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "households.h"
 #include "random.h"
 #include "scenario.h"
@@ -43,13 +46,17 @@ inline void village_disasters(const Scenario::Shocks& s, const RandomKey& key,
   struck.assign(villages * 12, 0);
   const bool flood = s.flood_year == calendar_year && s.flood_village_share > 0;
   if (s.disaster_rate <= 0 && !flood) return;
-  for (std::size_t v = 0; v < villages; ++v)
-    for (int m = 0; m < 12; ++m) {
-      const Draw4 d = draw(key, static_cast<std::uint32_t>(v), Stream::disaster,
-                           static_cast<std::uint32_t>(first_month_index + m));
-      struck[v * 12 + m] = to_unit(d.v[0]) < s.disaster_rate ||
-                           (flood && m == s.flood_month - 1 && to_unit(d.v[1]) < s.flood_village_share);
-    }
+  // In parallel over villages (a national population has about 700,000): each village's draws
+  // depend only on its index, so the result does not depend on the split.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, villages, 4096), [&](const auto& r) {
+    for (std::size_t v = r.begin(); v != r.end(); ++v)
+      for (int m = 0; m < 12; ++m) {
+        const Draw4 d = draw(key, static_cast<std::uint32_t>(v), Stream::disaster,
+                             static_cast<std::uint32_t>(first_month_index + m));
+        struck[v * 12 + m] = to_unit(d.v[0]) < s.disaster_rate ||
+                             (flood && m == s.flood_month - 1 && to_unit(d.v[1]) < s.flood_village_share);
+      }
+  });
 }
 
 // Months of the year without wages after a job lost in the downturn year (0: none).

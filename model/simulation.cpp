@@ -14,6 +14,7 @@
 #include "guarantees.h"
 #include "income_process.h"
 #include "measures/common.h"
+#include "month_kernels.h"
 #include "measures/measure.h"
 #include "plan.h"
 #include "random.h"
@@ -129,7 +130,9 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   alignas(64) float benefit[block_size], extra[block_size], wage_factor[block_size], dropout_factor[block_size];
   alignas(64) float operating_factor[block_size], operating_year[block_size], disaster_loss[block_size];
   alignas(64) std::uint8_t safe_from_month[block_size], job_lost[block_size];
-  alignas(64) float illness_p[block_size];
+  alignas(64) std::uint64_t illness_threshold[block_size];
+  alignas(64) std::uint32_t ill_word[block_size];
+  alignas(64) std::uint16_t struck_months[block_size];  // bit m: the household's village is struck in month m
   alignas(64) double reimbursement[block_size];
 
   float* year_income = st.year_income.data() + begin;
@@ -161,7 +164,11 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   // Medical insurance enrolment for the year; the year's illness rate; a job lost in a downturn.
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
-    illness_p[j] = static_cast<float>(illness_probability(s.shocks, h, i));
+    const std::uint8_t* village_struck = e.struck.data() + static_cast<std::size_t>(h.village[i]) * 12;
+    std::uint16_t mask = 0;
+    for (int m = 0; m < 12; ++m) mask = static_cast<std::uint16_t>(mask | (village_struck[m] ? 1u << m : 0u));
+    struck_months[j] = mask;
+    illness_threshold[j] = unit_threshold(static_cast<float>(illness_probability(s.shocks, h, i)));
     job_lost[j] = static_cast<std::uint8_t>(
         downturn_months_lost(s.shocks, ctx.key, i, ctx.year_index, ctx.year, h.base_income[0][i]));
     if (job_lost[j]) st.events[i] |= household_event::job_loss;
@@ -185,6 +192,33 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   frame.ledger = &ledger;
   for (const Measure* m : e.on) m->begin_year(ctx, frame);
 
+  IncomeMonth ia;
+  ia.persistence = inc.persistence;
+  ia.persistent_sd = inc.persistent_sd;
+  ia.wage_sd = inc.wage_sd;
+  ia.operating_sd = inc.operating_sd;
+  ia.wage_correction = inc.wage_correction;
+  ia.operating_correction = inc.operating_correction;
+  ia.illness_factor = illness_loss;
+  ia.wage_dev = st.wage_deviation.data() + begin;
+  ia.op_dev = st.operating_deviation.data() + begin;
+  ia.base_wage = h.base_income[0].data() + begin;
+  ia.base_operating = h.base_income[1].data() + begin;
+  ia.base_transfer = h.base_income[2].data() + begin;
+  ia.base_property = h.base_income[3].data() + begin;
+  ia.illness_left = st.illness_left.data() + begin;
+  ia.job_lost = job_lost;
+  ia.wage_factor = wage_factor;
+  ia.operating_factor = operating_factor;
+  ia.benefit = benefit;
+  ia.extra = extra;
+  ia.z0 = z0;
+  ia.z1 = z1;
+  ia.z2 = z2;
+  ia.z3 = z3;
+  ia.wage_month = wage_month;
+  ia.operating_year = operating_year;
+  ia.year_income = year_income;
   for (int m = 0; m < 12; ++m) {
     const int t = ctx.year_index * 12 + m;
     const auto month = static_cast<std::uint32_t>(t);
@@ -193,72 +227,73 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     const float pc = inc.persistent_correction[t];
     income_normals(ctx.key, first, n, month, z0, z1, z2, z3);
 
-    // Income: the vectorisable part.
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::size_t i = begin + j;
-      const float wd = inc.persistence * st.wage_deviation[i] + inc.persistent_sd * z0[j];
-      const float od = inc.persistence * st.operating_deviation[i] + inc.persistent_sd * z2[j];
-      st.wage_deviation[i] = wd;
-      st.operating_deviation[i] = od;
-      const float sick = st.illness_left[i] > 0 ? illness_loss : 1.0f;
-      const float employed = m < job_lost[j] ? 0.0f : 1.0f;
-      const float wage = h.base_income[0][i] * gw * std::exp(wd + pc + inc.wage_sd * z1[j] + inc.wage_correction) *
-                         sick * employed * wage_factor[j];
-      wage_month[j] = wage;
-      const float operating = h.base_income[1][i] * go *
-                              std::exp(od + pc + inc.operating_sd * z3[j] + inc.operating_correction) *
-                              operating_factor[j];
-      operating_year[j] += operating;
-      const float fixed = (h.base_income[2][i] + h.base_income[3][i]) * (1.0f / 12.0f) + benefit[j] + extra[j];
-      year_income[j] += wage + operating + fixed;
-    }
+    // Income: the vectorised kernel (month_kernels.h), then the illness words of the month.
+    ia.gw = gw;
+    ia.go = go;
+    ia.pc = pc;
+    ia.month = m;
+    income_month(ia, n);
+    illness_words(ctx.key, first, n, month, ill_word);
     const bool traced = e.trace && e.trace_household >= static_cast<std::int64_t>(begin) &&
                         e.trace_household < static_cast<std::int64_t>(end);
 
-    // Events: branchy, rare, drawn only where they can happen.
+    // Events: branchy, rare, drawn only where they can happen. The columns are read through
+    // local pointers: a store to a byte column may alias anything, so the compiler would
+    // otherwise reload every column's address after each one.
+    std::uint8_t* const illness_left = st.illness_left.data() + begin;
+    std::uint8_t* const events = st.events.data() + begin;
+    HousingSafety* const housing = st.housing.data() + begin;
+    std::uint8_t* const dropout = st.dropout.data() + begin;
+    const std::uint8_t* const below_line = st.below_line.data() + begin;
+    const std::uint8_t* const insured = st.insured.data() + begin;
+    const std::uint8_t* const school_members = h.members[school_age_band].data() + begin;
+    const CountyIndex* const county = h.county.data() + begin;
+    const float* const base_operating = h.base_income[1].data() + begin;
+    const auto calendar_month = static_cast<std::uint8_t>(m + 1);
     for (std::size_t j = 0; j < n; ++j) {
-      const std::size_t i = begin + j;
-      const auto id = static_cast<std::uint32_t>(i);
+      const auto id = static_cast<std::uint32_t>(begin + j);
       // illness_left counts the months of reduced wages still to come, this one included.
-      const bool already_reduced = st.illness_left[i] > 0;
-      if (already_reduced) --st.illness_left[i];
-      const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
-      if (to_unit(ill.v[0]) < illness_p[j]) {
+      const std::uint8_t left = illness_left[j];
+      const bool already_reduced = left > 0;
+      if (already_reduced) illness_left[j] = static_cast<std::uint8_t>(left - 1);
+      if (ill_word[j] < illness_threshold[j]) [[unlikely]] {  // to_unit(word 0 of the draw) < the month's probability
+        const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
-        medical[j] += static_cast<float>(st.insured[i] ? cost * (1.0 - reimbursement[j]) : cost);
+        medical[j] += static_cast<float>(insured[j] ? cost * (1.0 - reimbursement[j]) : cost);
         medical_gross[j] += static_cast<float>(cost);
         if (work_months > 0) {
           // The episode's own month: wages were paid in full above, so take the loss here.
           if (!already_reduced) year_income[j] -= wage_month[j] * (1.0f - illness_loss);
-          st.illness_left[i] = static_cast<std::uint8_t>(work_months - 1);
+          illness_left[j] = static_cast<std::uint8_t>(work_months - 1);
         }
-        add(h.county[i], Metric::illness_episodes, 1);
-        st.events[i] |= household_event::illness;
+        add(county[j], Metric::illness_episodes, 1);
+        events[j] |= household_event::illness;
       }
-      if (e.struck[static_cast<std::size_t>(h.village[i]) * 12 + m]) {
+      if ((struck_months[j] >> m) & 1u) [[unlikely]] {
         const Draw4 d = draw(ctx.key, id, Stream::disaster_damage, month);
-        const float loss = static_cast<float>(s.shocks.disaster_operating_loss) * h.base_income[1][i] * go * 12.0f *
+        const float loss = static_cast<float>(s.shocks.disaster_operating_loss) * base_operating[j] * go * 12.0f *
                            operating_factor[j];
         year_income[j] -= loss;
         disaster_loss[j] += loss;
-        st.events[i] |= household_event::disaster;
-        if (st.housing[i] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
-          st.housing[i] = HousingSafety::unsafe;
-        add(h.county[i], Metric::disaster_households, 1);
+        events[j] |= household_event::disaster;
+        if (housing[j] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
+          housing[j] = HousingSafety::unsafe;
+        add(county[j], Metric::disaster_households, 1);
       }
-      const bool school_age = h.members[school_age_band][i] > 0;
-      if (school_age && (st.dropout[i] || st.below_line[i])) {
-        const Draw4 d = draw(ctx.key, id, Stream::education, month);
-        st.dropout[i] = next_dropout(s.guarantees, st.dropout[i], true, st.below_line[i], m + 1,
-                                     to_unit(d.v[0]), to_unit(d.v[1]), dropout_factor[j]);
-      } else if (!school_age) {
-        st.dropout[i] = 0;
+      if (school_members[j] > 0) {
+        if (dropout[j] || below_line[j]) {
+          const Draw4 d = draw(ctx.key, id, Stream::education, month);
+          dropout[j] = next_dropout(s.guarantees, dropout[j], true, below_line[j], m + 1, to_unit(d.v[0]),
+                                    to_unit(d.v[1]), dropout_factor[j]);
+        }
+      } else {
+        dropout[j] = 0;
       }
-      if (safe_from_month[j] == m + 1) st.housing[i] = HousingSafety::safe;  // renovated or moved in
-      if (st.housing[i] != HousingSafety::safe) {
+      if (safe_from_month[j] == calendar_month) housing[j] = HousingSafety::safe;  // renovated or moved in
+      if (housing[j] != HousingSafety::safe) {
         const Draw4 d = draw(ctx.key, id, Stream::housing, month);
-        if (to_unit(d.v[0]) < repair_probability(s.guarantees, st.below_line[i]))
-          st.housing[i] = static_cast<HousingSafety>(static_cast<int>(st.housing[i]) - 1);
+        if (to_unit(d.v[0]) < repair_probability(s.guarantees, below_line[j]))
+          housing[j] = static_cast<HousingSafety>(static_cast<int>(housing[j]) - 1);
       }
     }
     if (traced) {  // one household, one block: a single writer
@@ -602,6 +637,11 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   for (int c = 0; c < C; ++c)
     county_rural[c] = s.counties[c].rural_population_share * s.population.rural_population * pop.scale;
   std::vector<std::uint8_t> village_exited(V, 0), county_exited(C, 0);
+  // Per-thread counts of the month and assessment phases, per county and per village: allocated
+  // once per run and zeroed as each year's are summed.
+  tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
+  tbb::enumerable_thread_specific<Counts> village_local(V * village_count_fields, std::int64_t{0});
+  Counts village_counts(V * village_count_fields, 0);
 
   for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
@@ -660,7 +700,6 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       lap(0);
 
       // Months, in parallel blocks.
-      tbb::enumerable_thread_specific<Counts> local(county_metrics, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
         Ledger& ledger = ledgers.local();
@@ -672,23 +711,36 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       for (const Measure* m : on) m->settle(ctx, pools, serial);
       lap(2);
       // Assessment, in parallel blocks.
-      tbb::enumerable_thread_specific<Counts> village_local(V * village_count_fields, std::int64_t{0});
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
         Ledger& ledger = ledgers.local();
-        Counts& village_counts = village_local.local();
+        Counts& thread_village_counts = village_local.local();
         for (std::size_t b = range.begin(); b != range.end(); ++b)
           run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger,
-                         village_counts);
+                         thread_village_counts);
       });
 
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);
-      for (const Counts& counts : local)
+      // The threads' counts are zeroed as they are summed, ready for the next year (they are
+      // allocated once per run, not per year); the per-village counts (three per village: a
+      // national population has about 700,000 villages) are summed in parallel over villages.
+      for (Counts& counts : local) {
         for (std::size_t k = 0; k < county_metrics; ++k) result.values[base + k] += counts[k];
-      Counts village_counts(V * village_count_fields, 0);
-      for (const Counts& counts : village_local)
-        for (std::size_t k = 0; k < village_counts.size(); ++k) village_counts[k] += counts[k];
+        std::fill(counts.begin(), counts.end(), std::int64_t{0});
+      }
+      std::vector<Counts*> parts;
+      for (Counts& counts : village_local) parts.push_back(&counts);
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, village_counts.size(), 16384), [&](const auto& range) {
+        for (std::size_t k = range.begin(); k != range.end(); ++k) {
+          std::int64_t sum = 0;
+          for (Counts* counts : parts) {
+            sum += (*counts)[k];
+            (*counts)[k] = 0;
+          }
+          village_counts[k] = sum;
+        }
+      });
       assess_areas(s, pop, villages, county_rural, county_villages, county_poor_villages, village_counts, y,
                    village_exited, county_exited, result, r);
       lap(3);

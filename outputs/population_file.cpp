@@ -58,12 +58,19 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
       hdf5::attribute(ds, "codes", code_text);
     }
   };
+  // County indices are 16-bit (a national population has about 2,800 counties).
+  auto u16 = [&](const std::string& name, const void* data, hid_t scale, std::string_view units, std::string_view ln,
+                 std::string_view zh, const std::string& code_text) {
+    hdf5::variable(group, name, data, H5T_NATIVE_UINT16, H5T_STD_U16LE, {scale}, units, ln, zh, true);
+    Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+    hdf5::attribute(ds, "codes", code_text);
+  };
   auto f32 = [&](const std::string& name, const std::vector<float>& data, hid_t scale, std::string_view units,
                  std::string_view ln, std::string_view zh) {
     hdf5::variable(group, name, raw(data), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {scale}, units, ln, zh);
   };
 
-  u8("county", raw(h.county), household, "1", "county index (see codes)", "县(市、区)", county_codes);
+  u16("county", raw(h.county), household, "1", "county index (see codes)", "县(市、区)", county_codes);
   hdf5::variable(group, "village_of_household", raw(h.village), H5T_NATIVE_UINT32, H5T_STD_U32LE, {household}, "1",
                  "village index of the household", "所在行政村", true);
   u8("size", raw(h.size), household, "persons", "household members", "家庭人口");
@@ -85,7 +92,7 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
   hdf5::variable(group, "entry_year", raw(h.entry_year), H5T_NATIVE_INT16, H5T_STD_I16LE, {household}, "year",
                  "year first registered as poor (0: never)", "建档立卡年份", true);
 
-  u8("village_county", raw(v.county), village, "1", "county index of the village", "所属县", county_codes);
+  u16("village_county", raw(v.county), village, "1", "county index of the village", "所属县", county_codes);
   u8("village_poor", raw(v.poor), village, "1", "registered poor village (1)", "贫困村");
   u8("village_remoteness", raw(v.remoteness), village, "1", "remoteness", "偏远程度", "0=near 1=remote 2=very_remote");
   u8("village_road", raw(v.road), village, "1", "paved road (1)", "通硬化路");
@@ -137,7 +144,9 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
     return raw_values;
   };
   std::vector<std::uint8_t> labour, cause, status, housing;
-  bytes("county", h.county);
+  // 16-bit county indices; files written before they were widened hold 8-bit ones, which
+  // HDF5 converts on reading.
+  read("county", H5T_NATIVE_UINT16, h.county);
   read("village_of_household", H5T_NATIVE_UINT32, h.village);
   bytes("size", h.size);
   for (int b = 0; b < age_band_count; ++b) bytes(member_columns[b], h.members[b]);
@@ -151,7 +160,7 @@ Population read_population_file(const std::filesystem::path& path, const Scenari
   status = bytes("status", h.status0);
   housing = bytes("housing", h.housing0);
   read("entry_year", H5T_NATIVE_INT16, h.entry_year);
-  bytes("village_county", v.county);
+  read("village_county", H5T_NATIVE_UINT16, v.county);
   bytes("village_poor", v.poor);
   bytes("village_remoteness", v.remoteness);
   bytes("village_road", v.road);

@@ -10,6 +10,7 @@
 #include "hdf5_io.h"
 #include "measures/registry.h"
 #include "metrics.h"
+#include "month_kernels.h"
 #include "population_file.h"
 #include "summary.h"
 #include "targets.h"
@@ -361,6 +362,7 @@ void write_meta(hid_t file, const LoadedScenario& scenario, const RunInfo& info,
   hdf5::attribute(meta, "replicates", static_cast<std::int64_t>(replicates));
   hdf5::attribute(meta, "threads", static_cast<std::int64_t>(info.threads));
   hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
+  hdf5::attribute(meta, "instruction_set", std::string(month_kernel_level()));
   hdf5::attribute(meta, "population_source", info.population_source);
   hdf5::attribute(meta, "scenario_name", scenario.sources.back().name);
   hdf5::string_scalar(meta, "scenario_text", scenario.sources.back().text, "the scenario file as written", "情景文件原文");
@@ -555,6 +557,7 @@ void write_comparison_file(const std::filesystem::path& path, bool force, const 
     hdf5::attribute(meta, "replicates", static_cast<std::int64_t>(R));
     hdf5::attribute(meta, "threads", static_cast<std::int64_t>(info.threads));
     hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
+    hdf5::attribute(meta, "instruction_set", std::string(month_kernel_level()));
     hdf5::attribute(meta, "population_source", info.population_source);
     hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
     if (with_population) write_population_group(file, population, runs[0].scenario->scenario);

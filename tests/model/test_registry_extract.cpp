@@ -253,12 +253,12 @@ TEST_CASE("a valid file loads into households and villages") {
   const Households& h = p.households;
   REQUIRE(h.count() == 4);
   REQUIRE(p.villages.count() == 2);
-  const std::uint8_t yuexi = 0, taihu = 2;
+  const CountyIndex yuexi = 0, taihu = 2;
   CHECK(scenario().counties[yuexi].name == "Yuexi");
   CHECK(scenario().counties[taihu].name == "Taihu");
-  CHECK(h.county == std::vector<std::uint8_t>{yuexi, taihu, yuexi, taihu});
+  CHECK(h.county == std::vector<CountyIndex>{yuexi, taihu, yuexi, taihu});
   CHECK(h.village == std::vector<std::uint32_t>{0, 1, 0, 1});
-  CHECK(p.villages.county == std::vector<std::uint8_t>{yuexi, taihu});
+  CHECK(p.villages.county == std::vector<CountyIndex>{yuexi, taihu});
   CHECK(p.villages.poor == std::vector<std::uint8_t>{1, 0});
   CHECK(p.villages.remoteness == std::vector<std::uint8_t>{1, 2});
   CHECK(p.villages.road == std::vector<std::uint8_t>{1, 1});

@@ -55,7 +55,8 @@ sm.close()
 # Metadata: enough to reproduce the run.
 with h5py.File(path, "r") as f:
     meta = f["meta"]
-    for key in ["version", "git_commit", "seed", "replicates", "threads", "wall_time_seconds", "host", "created"]:
+    for key in ["version", "git_commit", "seed", "replicates", "threads", "wall_time_seconds", "host", "created",
+                "instruction_set"]:
         check(key in meta.attrs, "meta attribute " + key)
     check(int(meta.attrs["replicates"]) == 3, "replicates recorded")
     text = meta["scenario_text"][()].decode()

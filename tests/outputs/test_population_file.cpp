@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "population_file.h"
@@ -80,5 +81,56 @@ TEST_CASE("a result file holds series with labelled dimensions, summaries, meta 
   CHECK(read_population_file(path, loaded.scenario).households.size == pop.households.size);
   CHECK_THROWS_AS(write_result_file(path, false, loaded, pop, r, RunInfo{}), InputError);
   CHECK_NOTHROW(write_result_file(path, true, loaded, pop, r, RunInfo{}));
+  std::filesystem::remove_all(path.parent_path());
+}
+
+TEST_CASE("a population of 300 counties (beyond 8-bit county indices) round-trips through the file and runs") {
+  // A national population has about 2,800 counties; county indices are 16-bit. 300 counties
+  // of 4 villages each (1 poor), equal weights; the last county's index needs 9 bits.
+  constexpr int C = 300;
+  auto list = [&](const std::string& each) {
+    std::string out = "[";
+    for (int c = 0; c < C; ++c) out += (c ? ", " : "") + each;
+    return out + "]";
+  };
+  std::string names = "[", names_zh = "[";
+  for (int c = 0; c < C; ++c) {
+    names += (c ? ", \"C" : "\"C") + std::to_string(c) + "\"";
+    names_zh += (c ? ", \"县" : "\"县") + std::to_string(c) + "\"";
+  }
+  names += "]";
+  names_zh += "]";
+  const std::string share = std::to_string(1.0 / C);
+  const LoadedScenario loaded = test::small_scenario(
+      "[counties]\nnames = " + names + "\nnames_zh = " + names_zh + "\npoor_villages = " + list("1") +
+          "\nvillages = " + list("4") + "\nweights = " + list(share) + "\nrural_population_shares = " + list(share) +
+          "\npoverty_county = " + list("1") + "\n[funding.county_revenue]\nyuan = " + list("1e8") + "\n",
+      6000);
+  REQUIRE(loaded.scenario.counties.size() == C);
+  const Population pop = synthesise_population(loaded.scenario);
+  const auto top = *std::max_element(pop.households.county.begin(), pop.households.county.end());
+  CHECK(top == C - 1);
+  CHECK(pop.villages.county.back() == C - 1);
+  const auto path = scratch("counties300.h5");
+  std::filesystem::remove(path);
+  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+  const Population back = read_population_file(path, loaded.scenario);
+  CHECK(back.households.county == pop.households.county);
+  CHECK(back.villages.county == pop.villages.county);
+
+  SimulationOptions opt;
+  opt.replicates = 1;
+  opt.seed = loaded.scenario.seed;
+  const SimulationResult a = simulate(loaded.scenario, pop, opt);
+  const SimulationResult b = simulate(loaded.scenario, back, opt);
+  CHECK(a.values == b.values);
+  // Every county's households are counted in its own cells: the counties above 255 included.
+  std::int64_t high = 0;
+  for (int c = 256; c < C; ++c) high += a.at(0, 0, c, Metric::poor_start_households);
+  std::int64_t expected = 0;
+  for (std::size_t i = 0; i < pop.households.count(); ++i)
+    if (pop.households.county[i] >= 256 && counts_as_poor(pop.households.status0[i])) ++expected;
+  CHECK(expected > 0);
+  CHECK(high == expected);
   std::filesystem::remove_all(path.parent_path());
 }

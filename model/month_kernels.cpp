@@ -1,0 +1,359 @@
+// Vectorised kernels of the month loop (month_kernels.h). Built with -O3 -ffp-contract=off
+// (model/CMakeLists.txt): no multiply-add is ever fused behind the code's back, so the
+// baseline and the AVX2 versions round every operation the same way. The AVX2 version's only
+// fused multiply-adds are the explicit ones of the expf below, which are glibc's.
+#include "month_kernels.h"
+
+#include "income_process.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <immintrin.h>
+
+namespace tuopin {
+
+namespace {
+
+// --- Philox4x32-10, 8 counters at a time ---------------------------------------------------
+// Random123's philox4x32 (10 rounds) with counters {first + lane, stream, period, 0}: the same
+// words as `draw`. The 32x32-bit products take two vpmuludq per multiplier (even and odd lanes).
+struct Words8 {
+  __m256i v[4];
+};
+
+__attribute__((target("avx2,fma"))) inline void mulhilo8(__m256i x, __m256i m, __m256i& lo, __m256i& hi) {
+  const __m256i even = _mm256_mul_epu32(x, m);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+
+__attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, std::uint32_t first,
+                                                          std::uint32_t stream, std::uint32_t period) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i c1 = _mm256_set1_epi32(static_cast<int>(stream));
+  __m256i c2 = _mm256_set1_epi32(static_cast<int>(period));
+  __m256i c3 = _mm256_setzero_si256();
+  std::uint32_t k0 = k.v[0], k1 = k.v[1];
+  for (int round = 0; round < 10; ++round) {
+    __m256i lo0, hi0, lo1, hi1;
+    mulhilo8(c0, m0, lo0, hi0);
+    mulhilo8(c2, m1, lo1, hi1);
+    const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+    const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+    c0 = n0;
+    c1 = lo1;
+    c2 = n2;
+    c3 = lo0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return {{c0, c1, c2, c3}};
+}
+
+// --- illness words -----------------------------------------------------------------------
+
+template <int>
+inline void illness_words_loop(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t month,
+                               std::uint32_t* __restrict out) {
+  for (std::size_t j = 0; j < n; ++j) {
+    Philox rng;
+    const Philox::ctr_type c = {{first + static_cast<std::uint32_t>(j),
+                                 static_cast<std::uint32_t>(Stream::illness), month, 0u}};
+    out[j] = rng(c, k).v[0];
+  }
+}
+
+void illness_words_baseline(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t month,
+                            std::uint32_t* out) {
+  illness_words_loop<0>(k, first, n, month, out);
+}
+
+__attribute__((target("avx2,fma"))) void illness_words_wide(const Philox::key_type k, std::uint32_t first,
+                                                            std::size_t n, std::uint32_t month, std::uint32_t* out) {
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const Words8 w = philox8(k, first + static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(Stream::illness), month);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), w.v[0]);
+  }
+  if (j < n) illness_words_loop<1>(k, first + static_cast<std::uint32_t>(j), n - j, month, out + j);
+}
+
+// --- expf ----------------------------------------------------------------------------------
+// glibc's expf (sysdeps/ieee754/flt-32/e_expf.c, the FMA build that glibc selects on a
+// processor with AVX2 and FMA): x / ln2 * 32 = k + r, exp(x) = 2^(k/32) 2^(r/32) with a table
+// of 2^(i/32) and a cubic in double, rounded once to float. The constants are glibc's
+// __exp2f_data. Inputs with |x| >= 88 (or NaN) take glibc's own expf.
+alignas(32) constexpr std::uint64_t exp2f_table[32] = {
+    0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51, 0x3fef72b83c7d517b,
+    0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1, 0x3fef06fe0a31b715, 0x3feef1a7373aa9cb,
+    0x3feedea64c123422, 0x3feece086061892d, 0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429,
+    0x3feea47eb03a5585, 0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+    0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d, 0x3feee89f995ad3ad,
+    0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069, 0x3fef5818dcfba487, 0x3fef7c97337b9b5f,
+    0x3fefa4afa2a490da, 0x3fefd0765b6e4540};
+constexpr double exp_invln2n = 0x1.71547652b82fep+0 * 32;
+constexpr double exp_shift = 0x1.8p+52;
+constexpr double exp_c0 = 0x1.c6af84b912394p-5 / 32 / 32 / 32;
+constexpr double exp_c1 = 0x1.ebfce50fac4f3p-3 / 32 / 32;
+constexpr double exp_c2 = 0x1.62e42ff0c52d6p-1 / 32;
+
+__attribute__((target("avx2,fma"))) inline __m256d exp_core(__m256d xd) {
+  const __m256d invln2n = _mm256_set1_pd(exp_invln2n), shift = _mm256_set1_pd(exp_shift);
+  const __m256d kd_shifted = _mm256_fmadd_pd(invln2n, xd, shift);
+  const __m256i ki = _mm256_castpd_si256(kd_shifted);
+  const __m256d kd = _mm256_sub_pd(kd_shifted, shift);
+  const __m256d r = _mm256_fmsub_pd(invln2n, xd, kd);
+  const __m256i index = _mm256_and_si256(ki, _mm256_set1_epi64x(31));
+  __m256i t = _mm256_i64gather_epi64(reinterpret_cast<const long long*>(exp2f_table), index, 8);
+  t = _mm256_add_epi64(t, _mm256_slli_epi64(ki, 47));
+  const __m256d s = _mm256_castsi256_pd(t);
+  const __m256d z = _mm256_fmadd_pd(r, _mm256_set1_pd(exp_c0), _mm256_set1_pd(exp_c1));
+  const __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d y = _mm256_fmadd_pd(r, _mm256_set1_pd(exp_c2), _mm256_set1_pd(1.0));
+  y = _mm256_fmadd_pd(z, r2, y);
+  return _mm256_mul_pd(y, s);
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
+  const __m128 lo = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_castps256_ps128(x))));
+  const __m128 hi = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1))));
+  __m256 y = _mm256_set_m128(hi, lo);
+  // glibc's special cases: top 12 bits of |x| above those of 88.0f (overflow, underflow, NaN).
+  const __m256i top = _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(x), 20), _mm256_set1_epi32(0x7ff));
+  const int special = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top, _mm256_set1_epi32(0x42a))));
+  if (special) [[unlikely]] {
+    alignas(32) float xs[8], ys[8];
+    _mm256_store_ps(xs, x);
+    _mm256_store_ps(ys, y);
+    for (int l = 0; l < 8; ++l)
+      if (special & (1 << l)) ys[l] = std::exp(xs[l]);
+    y = _mm256_load_ps(ys);
+  }
+  return y;
+}
+
+// --- Box-Muller normals -----------------------------------------------------------------
+// income_normals (income_normals.cpp) is built for baseline x86-64 with -ffast-math: GCC turns
+// it into 4-lane SSE code that calls glibc's libmvec _ZGVbN4v_logf / _ZGVbN4v_cosf (their
+// SSE4.1 variants on any processor with AVX2), takes the square root as rsqrtps and one Newton
+// step, and folds 2 pi 2^-32 into one constant. The version below does the same operations, in
+// the same order and rounding, 8 lanes at a time: the libmvec variants' own algorithms (their
+// constants are glibc's __svml_slog_data and __svml_s_trig_data) and the compiled kernel's
+// constants. Lanes outside those algorithms' main range (never reached by uniforms in (0, 1)
+// and angles in [-pi/2, 2 pi)) take libmvec itself.
+extern "C" __m128 _ZGVbN4v_logf(__m128);
+extern "C" __m128 _ZGVbN4v_cosf(__m128);
+
+__attribute__((target("avx2,fma"))) inline __m256 f32(std::uint32_t bits) {
+  return _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(bits)));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 logf8(__m256 x) {
+  const __m256i xi = _mm256_castps_si256(x);
+  const __m256i special = _mm256_cmpgt_epi32(_mm256_set1_epi32(0x01000000),
+                                             _mm256_add_epi32(xi, _mm256_set1_epi32(0x00800000)));
+  const __m256i t = _mm256_sub_epi32(xi, _mm256_set1_epi32(0x3f2aaaab));
+  const __m256i m = _mm256_add_epi32(_mm256_and_si256(t, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f2aaaab));
+  const __m256 e = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srai_epi32(t, 23)), f32(0x3f317218));
+  const __m256 r = _mm256_sub_ps(_mm256_castsi256_ps(m), f32(0x3f800000));
+  __m256 p = _mm256_mul_ps(f32(0xbe1b6a22), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3e2db86b)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbe289358)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3e4afb81)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbe80061d)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3eaaaee7)), r);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xbf000000)), r);
+  p = _mm256_mul_ps(p, r);
+  __m256 y = _mm256_add_ps(_mm256_add_ps(r, p), e);
+  if (_mm256_movemask_ps(_mm256_castsi256_ps(special))) [[unlikely]]
+    y = _mm256_set_m128(_ZGVbN4v_logf(_mm256_extractf128_ps(x, 1)), _ZGVbN4v_logf(_mm256_castps256_ps128(x)));
+  return y;
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 cosf8(__m256 x) {
+  const __m256 shifter = f32(0x4b400000);
+  const __m256 n1 = _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(f32(0x3fc90fdb), x), f32(0x3ea2f983)), shifter);
+  const __m256 sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(n1), 31));
+  const __m256 n = _mm256_sub_ps(_mm256_sub_ps(n1, shifter), f32(0x3f000000));
+  const __m256 special = _mm256_cmp_ps(_mm256_and_ps(x, f32(0x7fffffff)), f32(0x461c4000), _CMP_NLE_UQ);
+  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(f32(0x40490000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(f32(0x3a7da000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(f32(0x34222000), n));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, f32(0x2cb4611a)));
+  const __m256 r2 = _mm256_mul_ps(r, r);
+  r = _mm256_xor_ps(r, sign);
+  __m256 p = _mm256_mul_ps(f32(0x362edef8), r2);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0xb94fb7ff)), r2);
+  p = _mm256_mul_ps(_mm256_add_ps(p, f32(0x3c08876a)), r2);
+  p = _mm256_add_ps(p, f32(0xbe2aaaa6));
+  __m256 y = _mm256_add_ps(r, _mm256_mul_ps(_mm256_mul_ps(r2, p), r));
+  if (_mm256_movemask_ps(special)) [[unlikely]]
+    y = _mm256_set_m128(_ZGVbN4v_cosf(_mm256_extractf128_ps(x, 1)), _ZGVbN4v_cosf(_mm256_castps256_ps128(x)));
+  return y;
+}
+
+// sqrt(v) as the compiled baseline kernel takes it: rsqrtps (0 where v is 0), one Newton step.
+__attribute__((target("avx2,fma"))) inline __m256 sqrt8(__m256 v) {
+  const __m256 nonzero = _mm256_cmp_ps(_mm256_setzero_ps(), v, _CMP_NEQ_UQ);
+  const __m256 r = _mm256_and_ps(_mm256_rsqrt_ps(v), nonzero);
+  const __m256 a = _mm256_mul_ps(v, r);
+  const __m256 b = _mm256_add_ps(_mm256_mul_ps(a, r), f32(0xc0400000));
+  return _mm256_mul_ps(b, _mm256_mul_ps(a, f32(0xbf000000)));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 unit24(__m256i w) {
+  return _mm256_mul_ps(_mm256_add_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 8)), f32(0x3f000000)), f32(0x33800000));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 angle(__m256i w) {
+  const __m256 lo = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xffff)));
+  const __m256 hi = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16)), f32(0x47800000));
+  return _mm256_mul_ps(_mm256_add_ps(lo, hi), f32(0x30c90fdb));  // 2 pi 2^-32, folded as GCC did
+}
+
+__attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& key, std::uint32_t first,
+                                                             std::size_t n, std::uint32_t month, float* z0,
+                                                             float* z1, float* z2, float* z3) {
+  n = (n + income_normals_width - 1) / income_normals_width * income_normals_width;
+  const Philox::key_type k = key.key();
+  constexpr std::size_t chunk = 256;
+  alignas(32) std::uint32_t w[4][chunk];
+  for (std::size_t base = 0; base < n; base += chunk) {
+    const std::size_t m = std::min(chunk, n - base);
+    for (std::size_t j = 0; j < m; j += 8) {  // m is a multiple of income_normals_width (16)
+      const Words8 r = philox8(k, first + static_cast<std::uint32_t>(base + j), static_cast<std::uint32_t>(Stream::income), month);
+      for (int q = 0; q < 4; ++q) _mm256_store_si256(reinterpret_cast<__m256i*>(w[q] + j), r.v[q]);
+    }
+    const __m256 minus_half_pi = f32(0xbfc90fdb), minus_two = f32(0xc0000000);
+    for (std::size_t j = 0; j < m; j += 8) {
+      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[0] + j));
+      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[1] + j));
+      const __m256i w2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[2] + j));
+      const __m256i w3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w[3] + j));
+      const __m256 a = sqrt8(_mm256_mul_ps(logf8(unit24(w0)), minus_two));
+      const __m256 b = sqrt8(_mm256_mul_ps(logf8(unit24(w2)), minus_two));
+      const __m256 t1 = angle(w1), t3 = angle(w3);
+      _mm256_storeu_ps(z0 + base + j, _mm256_mul_ps(cosf8(t1), a));
+      _mm256_storeu_ps(z1 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t1, minus_half_pi)), a));
+      _mm256_storeu_ps(z2 + base + j, _mm256_mul_ps(cosf8(t3), b));
+      _mm256_storeu_ps(z3 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t3, minus_half_pi)), b));
+    }
+  }
+}
+
+// --- income ---------------------------------------------------------------------------------
+
+inline void income_one(const IncomeMonth& a, std::size_t j, float (*exp_fn)(float)) {
+  const float wd = a.persistence * a.wage_dev[j] + a.persistent_sd * a.z0[j];
+  const float od = a.persistence * a.op_dev[j] + a.persistent_sd * a.z2[j];
+  a.wage_dev[j] = wd;
+  a.op_dev[j] = od;
+  const float sick = a.illness_left[j] > 0 ? a.illness_factor : 1.0f;
+  const float employed = a.month < a.job_lost[j] ? 0.0f : 1.0f;
+  const float wage = a.base_wage[j] * a.gw * exp_fn(wd + a.pc + a.wage_sd * a.z1[j] + a.wage_correction) * sick *
+                     employed * a.wage_factor[j];
+  a.wage_month[j] = wage;
+  const float operating = a.base_operating[j] * a.go *
+                          exp_fn(od + a.pc + a.operating_sd * a.z3[j] + a.operating_correction) *
+                          a.operating_factor[j];
+  a.operating_year[j] += operating;
+  const float fixed = (a.base_transfer[j] + a.base_property[j]) * (1.0f / 12.0f) + a.benefit[j] + a.extra[j];
+  a.year_income[j] += wage + operating + fixed;
+}
+
+float libm_expf(float x) { return std::exp(x); }
+
+void income_month_baseline(const IncomeMonth& a, std::size_t n) {
+  for (std::size_t j = 0; j < n; ++j) income_one(a, j, libm_expf);
+}
+
+__attribute__((target("avx2,fma"))) float expf1(float x) {
+  alignas(32) float v[8] = {x, 0, 0, 0, 0, 0, 0, 0};
+  _mm256_store_ps(v, expf8(_mm256_load_ps(v)));
+  return v[0];
+}
+
+__attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a, std::size_t n) {
+  const __m256 persistence = _mm256_set1_ps(a.persistence), persistent_sd = _mm256_set1_ps(a.persistent_sd);
+  const __m256 wage_sd = _mm256_set1_ps(a.wage_sd), operating_sd = _mm256_set1_ps(a.operating_sd);
+  const __m256 wage_corr = _mm256_set1_ps(a.wage_correction), op_corr = _mm256_set1_ps(a.operating_correction);
+  const __m256 gw = _mm256_set1_ps(a.gw), go = _mm256_set1_ps(a.go), pc = _mm256_set1_ps(a.pc);
+  const __m256 illness_factor = _mm256_set1_ps(a.illness_factor), one = _mm256_set1_ps(1.0f);
+  const __m256 twelfth = _mm256_set1_ps(1.0f / 12.0f);
+  const __m256i month = _mm256_set1_epi32(a.month);
+  const __m256i zero_i = _mm256_setzero_si256();
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 wd = _mm256_add_ps(_mm256_mul_ps(persistence, _mm256_loadu_ps(a.wage_dev + j)),
+                                    _mm256_mul_ps(persistent_sd, _mm256_loadu_ps(a.z0 + j)));
+    const __m256 od = _mm256_add_ps(_mm256_mul_ps(persistence, _mm256_loadu_ps(a.op_dev + j)),
+                                    _mm256_mul_ps(persistent_sd, _mm256_loadu_ps(a.z2 + j)));
+    _mm256_storeu_ps(a.wage_dev + j, wd);
+    _mm256_storeu_ps(a.op_dev + j, od);
+    std::uint64_t ill8, lost8;
+    std::memcpy(&ill8, a.illness_left + j, 8);
+    std::memcpy(&lost8, a.job_lost + j, 8);
+    const __m256i ill = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(ill8)));
+    const __m256i lost = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(lost8)));
+    const __m256 is_ill = _mm256_castsi256_ps(_mm256_cmpgt_epi32(ill, zero_i));
+    const __m256 sick = _mm256_blendv_ps(one, illness_factor, is_ill);
+    const __m256 is_lost = _mm256_castsi256_ps(_mm256_cmpgt_epi32(lost, month));  // month < job_lost
+    const __m256 employed = _mm256_andnot_ps(is_lost, one);
+    const __m256 wage_arg =
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(wd, pc), _mm256_mul_ps(wage_sd, _mm256_loadu_ps(a.z1 + j))),
+                      wage_corr);
+    __m256 wage = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_wage + j), gw), expf8(wage_arg));
+    wage = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(wage, sick), employed), _mm256_loadu_ps(a.wage_factor + j));
+    _mm256_storeu_ps(a.wage_month + j, wage);
+    const __m256 op_arg =
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(od, pc), _mm256_mul_ps(operating_sd, _mm256_loadu_ps(a.z3 + j))),
+                      op_corr);
+    __m256 operating = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_operating + j), go), expf8(op_arg));
+    operating = _mm256_mul_ps(operating, _mm256_loadu_ps(a.operating_factor + j));
+    _mm256_storeu_ps(a.operating_year + j, _mm256_add_ps(_mm256_loadu_ps(a.operating_year + j), operating));
+    const __m256 fixed = _mm256_add_ps(
+        _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(_mm256_loadu_ps(a.base_transfer + j), _mm256_loadu_ps(a.base_property + j)),
+                                    twelfth),
+                      _mm256_loadu_ps(a.benefit + j)),
+        _mm256_loadu_ps(a.extra + j));
+    _mm256_storeu_ps(a.year_income + j,
+                     _mm256_add_ps(_mm256_loadu_ps(a.year_income + j), _mm256_add_ps(_mm256_add_ps(wage, operating), fixed)));
+  }
+  for (; j < n; ++j) income_one(a, j, expf1);
+}
+
+bool detect_wide() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+const bool cpu_wide = detect_wide();
+bool wide = cpu_wide;
+
+}  // namespace
+
+void illness_words(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, std::uint32_t* out) {
+  if (wide) illness_words_wide(key.key(), first, n, month, out);
+  else illness_words_baseline(key.key(), first, n, month, out);
+}
+
+void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, float* z0,
+                    float* z1, float* z2, float* z3) {
+  if (wide) income_normals_wide(key, first, n, month, z0, z1, z2, z3);
+  else income_normals_baseline(key, first, n, month, z0, z1, z2, z3);
+}
+
+void income_month(const IncomeMonth& a, std::size_t n) {
+  if (wide) income_month_wide(a, n);
+  else income_month_baseline(a, n);
+}
+
+const char* month_kernel_level() { return wide ? "x86-64-v3 (AVX2, FMA)" : "x86-64 (baseline)"; }
+
+void use_wide_month_kernels(bool w) { wide = w && cpu_wide; }
+
+}  // namespace tuopin

@@ -1,0 +1,64 @@
+#pragma once
+// Vectorised kernels of the month loop (simulation.cpp), besides the Box-Muller normals of
+// income_process.h. Each has a baseline x86-64 version and, on a processor with AVX2 and FMA
+// (x86-64-v3), a wider one chosen at run time; both give the same bits for every household
+// (tests/model/test_month_kernels.cpp), so results do not depend on which one runs.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "random.h"
+
+namespace tuopin {
+
+// Word 0 of each household's illness draw of month `month`:
+//   out[j] = draw(key, first + j, Stream::illness, month).v[0]   for j < n.
+// The other words of the draw (the episode's cost) are drawn again, scalar, for the households
+// that fall ill.
+void illness_words(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
+                   std::uint32_t* out);
+
+// The smallest word w with to_unit(w) >= p: to_unit(w) < p exactly when w < illness_threshold(p).
+// (to_unit(w) = (w + 0.5) 2^-32 is exact in double, so w + 0.5 < p 2^32, i.e. w < ceil(p 2^32 - 0.5).)
+inline std::uint64_t unit_threshold(double p) {
+  if (!(p > 0)) return 0;
+  if (p >= 1) return 0x100000000ull;
+  const double t = std::ceil(p * 0x1p32 - 0.5);
+  return t <= 0 ? 0 : static_cast<std::uint64_t>(t);
+}
+
+// One month of wage and operating income for a block of n households (simulation.cpp's income
+// loop). Per household j, in float, in this order of operations:
+//   wd = persistence * wage_dev[j] + persistent_sd * z0[j]      (stored back in wage_dev)
+//   od = persistence * op_dev[j] + persistent_sd * z2[j]        (stored back in op_dev)
+//   wage = base_wage[j] * gw * expf(wd + pc + wage_sd * z1[j] + wage_correction)
+//          * (ill[j] ? illness_factor : 1) * (month < job_lost[j] ? 0 : 1) * wage_factor[j]
+//   operating = base_operating[j] * go * expf(od + pc + operating_sd * z3[j] + operating_correction)
+//               * operating_factor[j]
+//   wage_month[j] = wage;  operating_year[j] += operating
+//   year_income[j] += wage + operating + ((transfer[j] + property[j]) / 12 + benefit[j] + extra[j])
+// where expf is glibc's (on x86-64-v3, its FMA variant, which the wide kernel reproduces bit
+// for bit).
+struct IncomeMonth {
+  float persistence, persistent_sd, wage_sd, operating_sd, wage_correction, operating_correction;
+  float gw, go, pc, illness_factor;
+  int month;
+  float* wage_dev;
+  float* op_dev;
+  const float *base_wage, *base_operating, *base_transfer, *base_property;
+  const std::uint8_t* illness_left;
+  const std::uint8_t* job_lost;
+  const float *wage_factor, *operating_factor, *benefit, *extra;
+  const float *z0, *z1, *z2, *z3;
+  float* wage_month;
+  float* operating_year;
+  float* year_income;
+};
+void income_month(const IncomeMonth& a, std::size_t n);
+
+// Which version runs on this processor: "x86-64-v3 (AVX2, FMA)" or "x86-64 (baseline)".
+const char* month_kernel_level();
+// For the tests: force the baseline version (false) or the detected one (true).
+void use_wide_month_kernels(bool wide);
+
+}  // namespace tuopin
