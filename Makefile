@@ -15,6 +15,8 @@ FUZZBUILD ?= build/fuzz
 # make fuzz: at least FUZZ_RUNS executions per target; FUZZ_SECONDS > 0 bounds it by time instead (CI).
 FUZZ_RUNS ?= 1000000
 FUZZ_SECONDS ?= 0
+# Which targets make fuzz runs, one after the other (name:corpus); one of them alone for a long run.
+FUZZ_TARGETS ?= scenario_loader:scenario registry_csv:csv
 
 .PHONY: help run test bench bench-sweep deps build build-test docs clean sanitize fuzz
 
@@ -77,18 +79,22 @@ sanitize: deps
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow -E "golden|change no result bit"
 
+# The instrumented clang build in $(FUZZBUILD) (fuzz/CMakeLists.txt): libFuzzer's coverage,
+# AddressSanitizer and UndefinedBehaviorSanitizer, and only the library files the loaders link
+# (not the simulation, the population synthesis or the outputs).
+FUZZ_CONFIGURE = scripts/install-deps fuzz && CC=clang CXX=clang++ cmake -S . -B $(FUZZBUILD) \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_FUZZ=ON -DTUOPIN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+
 # libFuzzer on the scenario loader and the registry CSV loader, seeded with the project's own
 # files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/.
 fuzz:
-	@scripts/install-deps fuzz
-	@CC=clang CXX=clang++ cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_FUZZ=ON \
-	  -DTUOPIN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@$(FUZZ_CONFIGURE)
 	@cmake --build $(FUZZBUILD) -j $(JOBS) --target scenario_loader_fuzz registry_csv_fuzz
 	@mkdir -p $(FUZZBUILD)/corpus/scenario $(FUZZBUILD)/corpus/csv
 	@cp scenarios/*.toml tests/data/*.toml $(FUZZBUILD)/corpus/scenario/
 	@cp scenarios/data/*.csv $(FUZZBUILD)/corpus/csv/
 	@limit=$$( [ "$(FUZZ_SECONDS)" -gt 0 ] && echo "-max_total_time=$(FUZZ_SECONDS)" || echo "-runs=$(FUZZ_RUNS)" ); \
-	for t in scenario_loader:scenario registry_csv:csv; do \
+	for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz: $${t%%:*} ($$limit)"; \
 	  (set -o pipefail; cd $(FUZZBUILD) && ./fuzz/$${t%%:*}_fuzz -timeout=10 -rss_limit_mb=2048 $$limit -print_final_stats=1 \
 	    corpus/$${t##*:} 2>&1 | tail -12) || exit 1; \
