@@ -87,6 +87,7 @@ FUZZ_CONFIGURE = scripts/install-deps fuzz && CC=clang CXX=clang++ cmake -S . -B
 
 # libFuzzer on the scenario loader and the registry CSV loader, seeded with the project's own
 # files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/.
+# .ci/run runs it with FUZZ_SECONDS=30.
 fuzz:
 	@$(FUZZ_CONFIGURE)
 	@cmake --build $(FUZZBUILD) -j $(JOBS) --target scenario_loader_fuzz registry_csv_fuzz
