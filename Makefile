@@ -15,6 +15,9 @@ FUZZBUILD ?= build/fuzz
 # make fuzz: at least FUZZ_RUNS executions per target; FUZZ_SECONDS > 0 bounds it by time instead (CI).
 FUZZ_RUNS ?= 1000000
 FUZZ_SECONDS ?= 0
+# libFuzzer's -timeout: seconds of wall-clock time one input may take before it counts as a hang.
+# A fuzzer at nice -n 19 on a busy machine can wait longer than that for a core: raise it there.
+FUZZ_TIMEOUT ?= 10
 # Which targets make fuzz runs, one after the other (name:corpus); one of them alone for a long run.
 FUZZ_TARGETS ?= scenario_loader:scenario registry_csv:csv
 
@@ -89,7 +92,8 @@ FUZZ_CONFIGURE = scripts/install-deps fuzz && CC=clang CXX=clang++ cmake -S . -B
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUOPIN_FUZZ=ON -DTUOPIN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 
 # libFuzzer on the scenario loader and the registry CSV loader, seeded with the project's own
-# files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/.
+# files; a crash, hang, leak or sanitizer report fails it and leaves the input in $(FUZZBUILD)/,
+# the whole report in $(FUZZBUILD)/<target>.log (the terminal shows its last lines).
 # .ci/run runs it with FUZZ_SECONDS=30.
 fuzz:
 	@$(FUZZ_CONFIGURE)
@@ -100,8 +104,8 @@ fuzz:
 	@limit=$$( [ "$(FUZZ_SECONDS)" -gt 0 ] && echo "-max_total_time=$(FUZZ_SECONDS)" || echo "-runs=$(FUZZ_RUNS)" ); \
 	for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz: $${t%%:*} ($$limit)"; \
-	  (set -o pipefail; cd $(FUZZBUILD) && ./fuzz/$${t%%:*}_fuzz -timeout=10 -rss_limit_mb=2048 $$limit -print_final_stats=1 \
-	    corpus/$${t##*:} 2>&1 | tail -12) || exit 1; \
+	  (set -o pipefail; cd $(FUZZBUILD) && ./fuzz/$${t%%:*}_fuzz -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 $$limit \
+	    -print_final_stats=1 corpus/$${t##*:} 2>&1 | tee $${t%%:*}.log | tail -12) || exit 1; \
 	done
 
 # The part of make sanitize that .ci/run can afford (CI has 10 minutes on 2 cores, make test
