@@ -331,6 +331,10 @@ std::vector<double> SweepFile::results() const {
 void SweepFile::finish(const std::vector<std::string>& result_names, const std::vector<std::string>& parameter_names,
                        const std::vector<SobolIndices>* sobol, const std::vector<MorrisIndices>* morris,
                        double wall_seconds, int ranks) {
+  // A sweep stopped after this step but before FILE.partial became FILE is finished again by
+  // --resume: the indices are written afresh.
+  if (hdf5::exists(file_, "sensitivity"))
+    hdf5::check(H5Ldelete(file_, "sensitivity", H5P_DEFAULT), "replace /sensitivity");
   Handle group = hdf5::create_group(file_, "sensitivity");
   Handle result = hdf5::string_scale(group, "result", result_names, "key result (its mean over the replicates of a point)",
                                      "主要结果(各点重复均值)");

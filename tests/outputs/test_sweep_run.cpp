@@ -169,6 +169,17 @@ TEST_CASE("sweep: an interrupted sweep resumed from its file equals an uninterru
     const std::vector<double> resumed = file.results();
     REQUIRE(resumed.size() == whole.size());
     CHECK(std::memcmp(resumed.data(), whole.data(), whole.size() * sizeof(double)) == 0);
+    const SweepSensitivity s = sweep_sensitivity(sweep.spec, sweep.design, sweep.outputs, resumed);
+    file.finish(s.results, s.parameters, nullptr, nullptr, 1.0, 1);
+  }
+  {
+    // Stopped after the indices were written but before the file was moved into place: a
+    // --resume runs nothing and writes the indices again.
+    SweepFile file = SweepFile::resume(part_path, sweep_hash(sweep.spec, sweep.base), "none", "test");
+    SweepRunOptions options;
+    CHECK(run_sweep_pairs(&file, pairs, 1, sweep.outputs.row_width(), sweep.evaluate, one, options) == 0);
+    const SweepSensitivity s = sweep_sensitivity(sweep.spec, sweep.design, sweep.outputs, file.results());
+    CHECK_NOTHROW(file.finish(s.results, s.parameters, nullptr, nullptr, 1.0, 1));
   }
   std::filesystem::remove(whole_path);
   std::filesystem::remove(part_path);
