@@ -151,7 +151,6 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
   const std::filesystem::path out_path(output), partial = partial_sweep_path(out_path);
   // The output path is rank 0's business; the others learn whether to go on.
   std::vector<std::uint64_t> verdict{0};
-  std::string problem;
   if (root) {
     try {
       if (output == "results/" + std::filesystem::path(sweep_path).stem().string() + ".h5")
