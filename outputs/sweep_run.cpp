@@ -17,7 +17,6 @@ namespace tuopin {
 
 std::size_t run_sweep_pairs(SweepFile* file, std::size_t pairs, int replicates, std::size_t width,
                             const SweepEvaluator& evaluate, SweepRanks& ranks, const SweepRunOptions& options) {
-  (void)replicates;
   // Rank 0 lists the pairs to run; every rank learns the list.
   std::vector<std::uint64_t> todo;
   std::size_t done_before = 0;
