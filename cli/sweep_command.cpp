@@ -147,14 +147,14 @@ int sweep(SweepProcesses& processes, const std::vector<std::string>& args, const
   const Design design = make_design(spec.design, spec.dimensions());
   check_points(spec, base, design, thread_count);
 
-  if (output.empty()) output = "results/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
+  const bool default_output = output.empty();
+  if (default_output) output = "results/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
   const std::filesystem::path out_path(output), partial = partial_sweep_path(out_path);
   // The output path is rank 0's business; the others learn whether to go on.
   std::vector<std::uint64_t> verdict{0};
   if (root) {
     try {
-      if (output == "results/" + std::filesystem::path(sweep_path).stem().string() + ".h5")
-        std::filesystem::create_directories("results");
+      if (default_output) std::filesystem::create_directories("results");
       check_output_path(out_path, force);
       std::error_code ec;
       const bool partial_exists = std::filesystem::exists(partial, ec);
