@@ -14,6 +14,7 @@
 //     caller from its true income.
 // Net income follows the registry's definition (纯收入): medical spending is not deducted from
 // it; it acts through the food-and-clothing and medical guarantees.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -33,6 +34,19 @@ struct AssessmentOutcome {
 AssessmentOutcome assess_household(const Scenario::Assessment& rules, double line, RegistryStatus status,
                                    double measured_income, std::uint8_t guarantees, double u_identification,
                                    bool monitored = false);
+
+// Whether a measured income within a relative `tolerance` of `measured` could be on the other
+// side of one of the thresholds the verification compares it with (assess_household's, and the
+// caller's test for drawing identification, line x max(1, reentry_threshold)). Where it is not,
+// every decision is the same for any value in that interval.
+inline bool near_assessment_threshold(const Scenario::Assessment& rules, double line, double measured,
+                                      double tolerance) {
+  const double thresholds[] = {line * (1.0 + rules.exit_margin), rules.reentry_threshold * line, line,
+                               line * std::max(1.0, rules.reentry_threshold)};
+  for (double t : thresholds)
+    if (std::abs(measured - t) <= tolerance * std::abs(t)) return true;
+  return false;
+}
 
 // Measured over true income for a standard normal z: exp(sd z - sd^2 / 2), mean 1; exactly 1
 // when sd is 0.

@@ -4,6 +4,7 @@
 // fused multiply-adds are the explicit ones of the expf below, which are glibc's.
 #include "month_kernels.h"
 
+#include "exit_assessment.h"
 #include "income_process.h"
 
 #include <algorithm>
@@ -30,14 +31,15 @@ __attribute__((target("avx2,fma"))) inline void mulhilo8(__m256i x, __m256i m, _
   hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
 
-__attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, std::uint32_t first,
-                                                          std::uint32_t stream, std::uint32_t period) {
+__attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, __m256i entity,
+                                                          std::uint32_t stream, std::uint32_t period,
+                                                          std::uint32_t index = 0) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
-  __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i c0 = entity;
   __m256i c1 = _mm256_set1_epi32(static_cast<int>(stream));
   __m256i c2 = _mm256_set1_epi32(static_cast<int>(period));
-  __m256i c3 = _mm256_setzero_si256();
+  __m256i c3 = _mm256_set1_epi32(static_cast<int>(index));
   std::uint32_t k0 = k.v[0], k1 = k.v[1];
   for (int round = 0; round < 10; ++round) {
     __m256i lo0, hi0, lo1, hi1;
@@ -55,32 +57,63 @@ __attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type
   return {{c0, c1, c2, c3}};
 }
 
-// --- illness words -----------------------------------------------------------------------
-
-template <int>
-inline void illness_words_loop(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t month,
-                               std::uint32_t* __restrict out) {
-  for (std::size_t j = 0; j < n; ++j) {
-    Philox rng;
-    const Philox::ctr_type c = {{first + static_cast<std::uint32_t>(j),
-                                 static_cast<std::uint32_t>(Stream::illness), month, 0u}};
-    out[j] = rng(c, k).v[0];
-  }
+// Counters {first + lane, stream, period, 0}: eight consecutive entities.
+__attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, std::uint32_t first,
+                                                          std::uint32_t stream, std::uint32_t period) {
+  const __m256i entity =
+      _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  return philox8(k, entity, stream, period);
 }
 
-void illness_words_baseline(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t month,
-                            std::uint32_t* out) {
-  illness_words_loop<0>(k, first, n, month, out);
+// --- words of a stream -----------------------------------------------------------------------
+
+inline void words_one(const Philox::key_type& k, std::uint32_t entity, std::uint32_t stream, std::uint32_t period,
+                      std::uint32_t* w0, std::uint32_t* w1, std::size_t at) {
+  Philox rng;
+  const Philox::ctr_type c = {{entity, stream, period, 0u}};
+  const Philox::ctr_type r = rng(c, k);
+  w0[at] = r.v[0];
+  if (w1) w1[at] = r.v[1];
 }
 
-__attribute__((target("avx2,fma"))) void illness_words_wide(const Philox::key_type k, std::uint32_t first,
-                                                            std::size_t n, std::uint32_t month, std::uint32_t* out) {
+void block_words_baseline(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t stream,
+                          std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1) {
+  for (std::size_t j = 0; j < n; ++j) words_one(k, first + static_cast<std::uint32_t>(j), stream, period, w0, w1, j);
+}
+
+__attribute__((target("avx2,fma"))) void block_words_wide(const Philox::key_type k, std::uint32_t first,
+                                                          std::size_t n, std::uint32_t stream, std::uint32_t period,
+                                                          std::uint32_t* w0, std::uint32_t* w1) {
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
-    const Words8 w = philox8(k, first + static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(Stream::illness), month);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), w.v[0]);
+    const Words8 w = philox8(k, first + static_cast<std::uint32_t>(j), stream, period);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w0 + j), w.v[0]);
+    if (w1) _mm256_storeu_si256(reinterpret_cast<__m256i*>(w1 + j), w.v[1]);
   }
-  if (j < n) illness_words_loop<1>(k, first + static_cast<std::uint32_t>(j), n - j, month, out + j);
+  for (; j < n; ++j) words_one(k, first + static_cast<std::uint32_t>(j), stream, period, w0, w1, j);
+}
+
+void listed_words_baseline(const Philox::key_type k, std::uint32_t first, const std::uint8_t* at, std::size_t count,
+                           std::uint32_t stream, std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1) {
+  for (std::size_t q = 0; q < count; ++q) words_one(k, first + at[q], stream, period, w0, w1, q);
+}
+
+__attribute__((target("avx2,fma"))) void listed_words_wide(const Philox::key_type k, std::uint32_t first,
+                                                           const std::uint8_t* at, std::size_t count,
+                                                           std::uint32_t stream, std::uint32_t period,
+                                                           std::uint32_t* w0, std::uint32_t* w1) {
+  std::size_t q = 0;
+  const __m256i base = _mm256_set1_epi32(static_cast<int>(first));
+  for (; q + 8 <= count; q += 8) {
+    std::uint64_t offsets;
+    std::memcpy(&offsets, at + q, 8);
+    const __m256i entity =
+        _mm256_add_epi32(base, _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(offsets))));
+    const Words8 w = philox8(k, entity, stream, period);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w0 + q), w.v[0]);
+    if (w1) _mm256_storeu_si256(reinterpret_cast<__m256i*>(w1 + q), w.v[1]);
+  }
+  for (; q < count; ++q) words_one(k, first + at[q], stream, period, w0, w1, q);
 }
 
 // --- expf ----------------------------------------------------------------------------------
@@ -327,6 +360,39 @@ __attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a,
   for (; j < n; ++j) income_one(a, j, expf1);
 }
 
+// --- survey factors ---------------------------------------------------------------------------
+
+inline double survey_factor_exact(double sd, std::uint32_t w0, std::uint32_t w1) {
+  return survey_factor(sd, to_normal(w0, w1));
+}
+
+void survey_factors_baseline(double sd, const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* f) {
+  for (std::size_t j = 0; j < n; ++j) f[j] = survey_factor_exact(sd, w0[j], w1[j]);
+}
+
+// glibc's libmvec, 4 doubles at a time (AVX2): a few ulp from the correctly rounded value.
+extern "C" __m256d _ZGVdN4v_log(__m256d);
+extern "C" __m256d _ZGVdN4v_cos(__m256d);
+extern "C" __m256d _ZGVdN4v_exp(__m256d);
+
+__attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const std::uint32_t* w0,
+                                                             const std::uint32_t* w1, std::size_t n, double* f) {
+  constexpr double two_pi = 6.283185307179586476925286766559;
+  const __m256d minus_two = _mm256_set1_pd(-2.0), sdv = _mm256_set1_pd(sd), half_var = _mm256_set1_pd(0.5 * sd * sd);
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    alignas(32) double u[4], angle[4];
+    for (int l = 0; l < 4; ++l) {
+      u[l] = to_unit(w0[j + l]);
+      angle[l] = two_pi * to_unit(w1[j + l]);
+    }
+    const __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(minus_two, _ZGVdN4v_log(_mm256_load_pd(u))));
+    const __m256d z = _mm256_mul_pd(r, _ZGVdN4v_cos(_mm256_load_pd(angle)));
+    _mm256_storeu_pd(f + j, _ZGVdN4v_exp(_mm256_sub_pd(_mm256_mul_pd(sdv, z), half_var)));
+  }
+  for (; j < n; ++j) f[j] = survey_factor_exact(sd, w0[j], w1[j]);
+}
+
 bool detect_wide() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -336,9 +402,16 @@ bool wide = cpu_wide;
 
 }  // namespace
 
-void illness_words(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, std::uint32_t* out) {
-  if (wide) illness_words_wide(key.key(), first, n, month, out);
-  else illness_words_baseline(key.key(), first, n, month, out);
+void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
+                 std::uint32_t* w0, std::uint32_t* w1) {
+  if (wide) block_words_wide(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
+  else block_words_baseline(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
+}
+
+void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t* at, std::size_t count, Stream stream,
+                  std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1) {
+  if (wide) listed_words_wide(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
+  else listed_words_baseline(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
 }
 
 void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, float* z0,
@@ -350,6 +423,19 @@ void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, st
 void income_month(const IncomeMonth& a, std::size_t n) {
   if (wide) income_month_wide(a, n);
   else income_month_baseline(a, n);
+}
+
+bool survey_factors(double sd, const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* f) {
+  if (!(sd > 0)) {
+    std::fill_n(f, n, 1.0);
+    return true;
+  }
+  if (wide) {
+    survey_factors_wide(sd, w0, w1, n, f);
+    return false;
+  }
+  survey_factors_baseline(sd, w0, w1, n, f);
+  return true;
 }
 
 const char* month_kernel_level() { return wide ? "x86-64-v3 (AVX2, FMA)" : "x86-64 (baseline)"; }

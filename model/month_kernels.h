@@ -11,12 +11,28 @@
 
 namespace tuopin {
 
-// Word 0 of each household's illness draw of month `month`:
-//   out[j] = draw(key, first + j, Stream::illness, month).v[0]   for j < n.
-// The other words of the draw (the episode's cost) are drawn again, scalar, for the households
-// that fall ill.
-void illness_words(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month,
-                   std::uint32_t* out);
+// Words 0 and 1 of the draws of a block of consecutive entities, for a yearly or monthly
+// decision drawn for (nearly) every household:
+//   w0[j] = draw(key, first + j, stream, period).v[0], w1[j] = its v[1]   for j < n
+// (w1 may be null). The illness onset uses word 0 of each household's illness draw; the episode's
+// cost (words 1 and 2) is drawn again, scalar, for the households that fall ill.
+void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
+                 std::uint32_t* w0, std::uint32_t* w1 = nullptr);
+
+// The same for the listed households of a block only (a decision drawn where it can happen):
+//   w0[q] = draw(key, first + at[q], stream, period).v[0], w1[q] = its v[1]   for q < count.
+void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t* at, std::size_t count, Stream stream,
+                  std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1 = nullptr);
+
+// Survey factors of the year-end verification for a block (exit_assessment.h):
+//   f[j] ~ survey_factor(sd, to_normal(w0[j], w1[j]))   for j < n.
+// Returns true when every f[j] is exactly that value (the baseline kernel, and sd <= 0). The
+// wide kernel computes them with glibc's vectorised double log, cos and exp (libmvec, within a
+// few ulp of the correctly rounded values) and returns false: each factor is then within a
+// relative survey_factor_tolerance of the exact one (tests/model/test_month_kernels.cpp), and
+// the caller recomputes the exact factor where that could change a decision.
+inline constexpr double survey_factor_tolerance = 1e-9;
+bool survey_factors(double sd, const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* f);
 
 // The smallest word w with to_unit(w) >= p: to_unit(w) < p exactly when w < illness_threshold(p).
 // (to_unit(w) = (w + 0.5) 2^-32 is exact in double, so w + 0.5 < p 2^32, i.e. w < ceil(p 2^32 - 0.5).)

@@ -133,6 +133,8 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   alignas(64) std::uint64_t illness_threshold[block_size];
   alignas(64) std::uint32_t ill_word[block_size];
   alignas(64) std::uint16_t struck_months[block_size];  // bit m: the household's village is struck in month m
+  alignas(64) std::uint8_t at[block_size];                // households of the block that draw, for listed_words
+  alignas(64) std::uint32_t word1[block_size];
   alignas(64) double reimbursement[block_size];
 
   float* year_income = st.year_income.data() + begin;
@@ -161,20 +163,25 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     counts[static_cast<std::size_t>(county) * metric_count + static_cast<int>(m)] += v;
   };
 
-  // Medical insurance enrolment for the year; the year's illness rate; a job lost in a downturn.
+  // Medical insurance enrolment for the year (word 0 of each household's insurance draw:
+  // to_unit(w) < enrolment exactly when w < unit_threshold(enrolment)); the year's illness
+  // rate; a job lost in a downturn.
+  alignas(64) std::uint32_t word[block_size];
+  block_words(ctx.key, first, n, Stream::insurance, static_cast<std::uint32_t>(ctx.year_index), word);
+  const std::uint64_t enrolment = unit_threshold(s.guarantees.insurance_enrolment);
+  bool any_struck = false;
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
     const std::uint8_t* village_struck = e.struck.data() + static_cast<std::size_t>(h.village[i]) * 12;
     std::uint16_t mask = 0;
     for (int m = 0; m < 12; ++m) mask = static_cast<std::uint16_t>(mask | (village_struck[m] ? 1u << m : 0u));
     struck_months[j] = mask;
+    any_struck |= mask != 0;
     illness_threshold[j] = unit_threshold(static_cast<float>(illness_probability(s.shocks, h, i)));
     job_lost[j] = static_cast<std::uint8_t>(
         downturn_months_lost(s.shocks, ctx.key, i, ctx.year_index, ctx.year, h.base_income[0][i]));
     if (job_lost[j]) st.events[i] |= household_event::job_loss;
-    const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(i), Stream::insurance,
-                         static_cast<std::uint32_t>(ctx.year_index));
-    st.insured[i] = to_unit(d.v[0]) < s.guarantees.insurance_enrolment;
+    st.insured[i] = word[j] < enrolment;
   }
 
   BlockFrame frame;
@@ -233,7 +240,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     ia.pc = pc;
     ia.month = m;
     income_month(ia, n);
-    illness_words(ctx.key, first, n, month, ill_word);
+    block_words(ctx.key, first, n, Stream::illness, month, ill_word);
     const bool traced = e.trace && e.trace_household >= static_cast<std::int64_t>(begin) &&
                         e.trace_household < static_cast<std::int64_t>(end);
 
@@ -250,51 +257,73 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     const CountyIndex* const county = h.county.data() + begin;
     const float* const base_operating = h.base_income[1].data() + begin;
     const auto calendar_month = static_cast<std::uint8_t>(m + 1);
+    // Each household's events of the month come in this order: illness, disaster, school,
+    // housing. The steps are separate passes over the block (a household's steps touch only its
+    // own columns, and the counts are integer sums), so the common ones run without branches and
+    // the draws of the school and housing steps are computed together for the households that
+    // need one.
+    alignas(64) std::uint8_t reduced[block_size];
     for (std::size_t j = 0; j < n; ++j) {
-      const auto id = static_cast<std::uint32_t>(begin + j);
-      // illness_left counts the months of reduced wages still to come, this one included.
       const std::uint8_t left = illness_left[j];
-      const bool already_reduced = left > 0;
-      if (already_reduced) illness_left[j] = static_cast<std::uint8_t>(left - 1);
+      reduced[j] = left > 0;
+      illness_left[j] = static_cast<std::uint8_t>(left - reduced[j]);
+    }
+    for (std::size_t j = 0; j < n; ++j) {
       if (ill_word[j] < illness_threshold[j]) [[unlikely]] {  // to_unit(word 0 of the draw) < the month's probability
-        const Draw4 ill = draw(ctx.key, id, Stream::illness, month);
+        const Draw4 ill = draw(ctx.key, static_cast<std::uint32_t>(begin + j), Stream::illness, month);
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
         medical[j] += static_cast<float>(insured[j] ? cost * (1.0 - reimbursement[j]) : cost);
         medical_gross[j] += static_cast<float>(cost);
         if (work_months > 0) {
           // The episode's own month: wages were paid in full above, so take the loss here.
-          if (!already_reduced) year_income[j] -= wage_month[j] * (1.0f - illness_loss);
+          if (!reduced[j]) year_income[j] -= wage_month[j] * (1.0f - illness_loss);
           illness_left[j] = static_cast<std::uint8_t>(work_months - 1);
         }
         add(county[j], Metric::illness_episodes, 1);
         events[j] |= household_event::illness;
       }
-      if ((struck_months[j] >> m) & 1u) [[unlikely]] {
-        const Draw4 d = draw(ctx.key, id, Stream::disaster_damage, month);
-        const float loss = static_cast<float>(s.shocks.disaster_operating_loss) * base_operating[j] * go * 12.0f *
-                           operating_factor[j];
-        year_income[j] -= loss;
-        disaster_loss[j] += loss;
-        events[j] |= household_event::disaster;
-        if (housing[j] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
-          housing[j] = HousingSafety::unsafe;
-        add(county[j], Metric::disaster_households, 1);
-      }
-      if (school_members[j] > 0) {
-        if (dropout[j] || below_line[j]) {
-          const Draw4 d = draw(ctx.key, id, Stream::education, month);
-          dropout[j] = next_dropout(s.guarantees, dropout[j], true, below_line[j], m + 1, to_unit(d.v[0]),
-                                    to_unit(d.v[1]), dropout_factor[j]);
+    }
+    if (any_struck)
+      for (std::size_t j = 0; j < n; ++j) {
+        if ((struck_months[j] >> m) & 1u) [[unlikely]] {
+          const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(begin + j), Stream::disaster_damage, month);
+          const float loss = static_cast<float>(s.shocks.disaster_operating_loss) * base_operating[j] * go * 12.0f *
+                             operating_factor[j];
+          year_income[j] -= loss;
+          disaster_loss[j] += loss;
+          events[j] |= household_event::disaster;
+          if (housing[j] == HousingSafety::safe && to_unit(d.v[0]) < s.shocks.disaster_housing_damage)
+            housing[j] = HousingSafety::unsafe;
+          add(county[j], Metric::disaster_households, 1);
         }
-      } else {
-        dropout[j] = 0;
       }
-      if (safe_from_month[j] == calendar_month) housing[j] = HousingSafety::safe;  // renovated or moved in
-      if (housing[j] != HousingSafety::safe) {
-        const Draw4 d = draw(ctx.key, id, Stream::housing, month);
-        if (to_unit(d.v[0]) < repair_probability(s.guarantees, below_line[j]))
-          housing[j] = static_cast<HousingSafety>(static_cast<int>(housing[j]) - 1);
-      }
+    // School: a household with school-age members draws while a child is out of school or it is
+    // below the line; one without has none out of school.
+    std::size_t listed = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const bool draws = school_members[j] > 0 && (dropout[j] || below_line[j]);
+      at[listed] = static_cast<std::uint8_t>(j);
+      listed += draws;
+      if (school_members[j] == 0) dropout[j] = 0;
+    }
+    listed_words(ctx.key, first, at, listed, Stream::education, month, word, word1);
+    for (std::size_t q = 0; q < listed; ++q) {
+      const std::size_t j = at[q];
+      dropout[j] = next_dropout(s.guarantees, dropout[j], true, below_line[j], m + 1, to_unit(word[q]),
+                                to_unit(word1[q]), dropout_factor[j]);
+    }
+    // Housing: renovated or moved in this month, then self-repair of an unsafe house.
+    listed = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (safe_from_month[j] == calendar_month) housing[j] = HousingSafety::safe;
+      at[listed] = static_cast<std::uint8_t>(j);
+      listed += housing[j] != HousingSafety::safe;
+    }
+    listed_words(ctx.key, first, at, listed, Stream::housing, month, word);
+    for (std::size_t q = 0; q < listed; ++q) {
+      const std::size_t j = at[q];
+      if (to_unit(word[q]) < repair_probability(s.guarantees, below_line[j]))
+        housing[j] = static_cast<HousingSafety>(static_cast<int>(housing[j]) - 1);
     }
     if (traced) {  // one household, one block: a single writer
       const std::size_t i = static_cast<std::size_t>(e.trace_household), j = i - begin;
@@ -354,6 +383,17 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
   frame.ledger = &ledger;
   for (const Measure* m : e.on) m->before_assessment(ctx, frame);
 
+  // Every household's survey draw of the year (words 0 and 1) and its factor.
+  const bool surveyed = s.assessment.survey_error_sd > 0;
+  alignas(64) std::uint32_t survey_w0[block_size], survey_w1[block_size];
+  alignas(64) double factor[block_size];
+  bool exact_factors = true;
+  if (surveyed) {
+    block_words(ctx.key, static_cast<std::uint32_t>(begin), n, Stream::survey,
+                static_cast<std::uint32_t>(ctx.year_index), survey_w0, survey_w1);
+    exact_factors = survey_factors(s.assessment.survey_error_sd, survey_w0, survey_w1, n, factor);
+  }
+
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
     const int c = h.county[i];
@@ -377,12 +417,14 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
     st.assessed_income[i] = before_top_up[j];
 
     const RegistryStatus before = st.status[i];
-    // The verification's measure of income: true income times the survey error.
+    // The verification's measure of income: true income times the survey error. A factor of
+    // the wide kernel is recomputed exactly where its last bits could change a decision.
     double measured = per_capita;
-    if (s.assessment.survey_error_sd > 0) {
-      const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(i), Stream::survey,
-                           static_cast<std::uint32_t>(ctx.year_index));
-      measured = per_capita * survey_factor(s.assessment.survey_error_sd, to_normal(d.v[0], d.v[1]));
+    if (surveyed) {
+      measured = per_capita * factor[j];
+      if (!exact_factors &&
+          near_assessment_threshold(s.assessment, ctx.line, measured, survey_factor_tolerance)) [[unlikely]]
+        measured = per_capita * survey_factor(s.assessment.survey_error_sd, to_normal(survey_w0[j], survey_w1[j]));
     }
     double u = 0;
     if (before == RegistryStatus::exited || before == RegistryStatus::near_poor) {

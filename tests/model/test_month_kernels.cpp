@@ -3,11 +3,13 @@
 // decisions as the scalar draw they replace.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "exit_assessment.h"
 #include "income_process.h"
 #include "month_kernels.h"
 #include "random.h"
@@ -34,9 +36,44 @@ TEST_CASE("illness words are word 0 of each household's illness draw, on either 
   for (bool wide : {false, true}) {
     use_wide_month_kernels(wide);
     std::vector<std::uint32_t> out(203);
-    illness_words(key, 1000, out.size(), 17, out.data());
+    block_words(key, 1000, out.size(), Stream::illness, 17, out.data());
     for (std::size_t j = 0; j < out.size(); ++j)
       CHECK(out[j] == draw(key, static_cast<std::uint32_t>(1000 + j), Stream::illness, 17).v[0]);
+  }
+}
+
+TEST_CASE("block and listed words are words 0 and 1 of each entity's draw, on either kernel") {
+  Restore restore;
+  const RandomKey key{20160101, 5};
+  for (bool wide : {false, true}) {
+    use_wide_month_kernels(wide);
+    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 31u, 256u}) {
+      std::vector<std::uint32_t> w0(n), w1(n);
+      block_words(key, 512, n, Stream::housing, 23, w0.data(), w1.data());
+      for (std::size_t j = 0; j < n; ++j) {
+        const Draw4 d = draw(key, static_cast<std::uint32_t>(512 + j), Stream::housing, 23);
+        CHECK(w0[j] == d.v[0]);
+        CHECK(w1[j] == d.v[1]);
+      }
+      // Only word 0 asked for: word 1 is not written.
+      std::vector<std::uint32_t> only(n);
+      block_words(key, 512, n, Stream::insurance, 2, only.data());
+      for (std::size_t j = 0; j < n; ++j)
+        CHECK(only[j] == draw(key, static_cast<std::uint32_t>(512 + j), Stream::insurance, 2).v[0]);
+    }
+    // Listed households: every third and a few irregular ones, up to the block's last (255).
+    std::vector<std::uint8_t> at;
+    for (int j = 0; j < 256; j += 3) at.push_back(static_cast<std::uint8_t>(j));
+    for (int j : {1, 2, 100, 254, 255}) at.push_back(static_cast<std::uint8_t>(j));
+    for (std::size_t count : {std::size_t{0}, std::size_t{5}, std::size_t{8}, std::size_t{13}, at.size()}) {
+      std::vector<std::uint32_t> w0(count, 0), w1(count, 0);
+      listed_words(key, 0xFFFFFF00u, at.data(), count, Stream::education, 30, w0.data(), w1.data());
+      for (std::size_t q = 0; q < count; ++q) {
+        const Draw4 d = draw(key, 0xFFFFFF00u + at[q], Stream::education, 30);
+        CHECK(w0[q] == d.v[0]);
+        CHECK(w1[q] == d.v[1]);
+      }
+    }
   }
 }
 
@@ -157,4 +194,72 @@ TEST_CASE("the wide Box-Muller kernel gives the baseline's bits") {
         }
     }
   }
+}
+
+TEST_CASE("survey factors: exact on the baseline kernel, within a tiny fraction of exact on the wide one") {
+  Restore restore;
+  const RandomKey key{99, 0};
+  constexpr std::size_t n = 4099;  // not a multiple of 4: the tail runs too
+  std::vector<std::uint32_t> w0(n), w1(n);
+  block_words(key, 0, n, Stream::survey, 1, w0.data(), w1.data());
+  // The ends of the words' range: the largest normals and angles at 0 and 2 pi.
+  const std::uint32_t ends[] = {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+  for (std::size_t k = 0; k < 36; ++k) {
+    w0[k] = ends[k % 6];
+    w1[k] = ends[k / 6];
+  }
+  for (double sd : {0.0, 0.05, 0.15, 1.0, 2.0}) {
+    for (bool wide : {false, true}) {
+      use_wide_month_kernels(wide);
+      std::vector<double> f(n);
+      const bool exact = survey_factors(sd, w0.data(), w1.data(), n, f.data());
+      CHECK(exact == (!wide || !(sd > 0) || month_kernel_level() == std::string("x86-64 (baseline)")));
+      double worst = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        const double want = survey_factor(sd, to_normal(w0[j], w1[j]));
+        if (exact) CHECK(f[j] == want);
+        worst = std::max(worst, std::abs(f[j] - want) / want);
+      }
+      INFO("sd = " << sd << ", wide = " << wide);
+      CHECK(worst < survey_factor_tolerance * 1e-3);  // the tolerance keeps a margin of 1000
+    }
+  }
+}
+
+TEST_CASE("near_assessment_threshold flags every threshold of the verification and nothing far from them") {
+  Scenario::Assessment rules;
+  rules.exit_margin = 0.084;
+  rules.reentry_threshold = 1.2;
+  const double line = 3146.0;
+  for (double t : {line * (1.0 + rules.exit_margin), rules.reentry_threshold * line, line}) {
+    CHECK(near_assessment_threshold(rules, line, t, 1e-9));
+    CHECK(near_assessment_threshold(rules, line, t * (1 + 0.5e-9), 1e-9));
+    CHECK(near_assessment_threshold(rules, line, t * (1 - 0.5e-9), 1e-9));
+    CHECK_FALSE(near_assessment_threshold(rules, line, t * (1 + 2e-9), 1e-9));
+    CHECK_FALSE(near_assessment_threshold(rules, line, t * (1 - 2e-9), 1e-9));
+  }
+  CHECK_FALSE(near_assessment_threshold(rules, line, 0.0, 1e-9));
+  CHECK_FALSE(near_assessment_threshold(rules, line, 10 * line, 1e-9));
+  // Every income at which assess_household's decision changes (found by scanning and bisection,
+  // for each status, with and without the identification draw passing) is near a listed threshold.
+  int changes = 0;
+  for (auto status : {RegistryStatus::poor, RegistryStatus::exited, RegistryStatus::near_poor})
+    for (double u : {0.0, 0.99})
+      for (std::uint8_t met : {std::uint8_t{0}, guarantee::all}) {
+        auto outcome = [&](double m) {
+          const auto o = assess_household(rules, line, status, m, met, u);
+          return static_cast<int>(o.status) * 16 + static_cast<int>(o.transition);
+        };
+        for (double m = 0.1 * line; m < 3 * line; m *= 1.001) {
+          double lo = m, hi = m * 1.001;
+          if (outcome(lo) == outcome(hi)) continue;
+          while (hi - lo > 1e-12 * hi) {
+            const double mid = 0.5 * (lo + hi);
+            (outcome(mid) == outcome(lo) ? lo : hi) = mid;
+          }
+          ++changes;
+          CHECK(near_assessment_threshold(rules, line, hi, 1e-9));
+        }
+      }
+  CHECK(changes >= 3);
 }
