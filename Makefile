@@ -21,7 +21,7 @@ FUZZ_TIMEOUT ?= 10
 # Which targets make fuzz runs, one after the other (name:corpus); one of them alone for a long run.
 FUZZ_TARGETS ?= scenario_loader:scenario registry_csv:csv
 
-.PHONY: help run test bench bench-sweep deps build build-test docs clean sanitize sanitize-ci fuzz
+.PHONY: help run test bench bench-sweep bench-kernels deps build build-test docs clean sanitize sanitize-ci fuzz
 
 # `make` alone lists the targets.
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make test    install missing packages, build with warnings as errors, run every test"
 	@echo "make bench   measure the run loop's speed (docs/performance.md)"
 	@echo "make bench-sweep  time a 1,000-point sweep of the Anqing baseline (docs/performance.md)"
+	@echo "make bench-kernels  time the month loop's vectorised kernels, each version (docs/performance.md)"
 	@echo "make docs    regenerate docs/parameters.md from the parameter dictionary"
 	@echo "make sanitize build the tests with AddressSanitizer and UndefinedBehaviorSanitizer, run them"
 	@echo "make sanitize-ci  the same for the input tests only, in make fuzz's build (what CI runs)"
@@ -62,6 +63,11 @@ test: build-test
 
 bench: build
 	$(BUILD)/cli/tuopin bench --households 250000,5000000 --repeats 5
+
+# The month loop's kernels at each instruction-set version this processor has, in CPU time.
+bench-kernels: build
+	@cmake --build $(BUILD) -j $(JOBS) --target month_kernels_bench
+	$(BUILD)/bench/month_kernels_bench 1000000 7
 
 # 1,000 points of the Anqing baseline, one replicate each (bench/sweep-1000.toml); the program
 # prints its wall time.

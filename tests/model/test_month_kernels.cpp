@@ -33,8 +33,8 @@ std::uint32_t bits(float x) {
 TEST_CASE("illness words are word 0 of each household's illness draw, on either kernel") {
   Restore restore;
   const RandomKey key{20140101, 3};
-  for (bool wide : {false, true}) {
-    use_wide_month_kernels(wide);
+  for (int level : {0, 1, 2}) {  // baseline, AVX2, AVX-512 Philox (where the processor has them)
+    use_wide_month_kernels(level > 0, level > 1);
     std::vector<std::uint32_t> out(203);
     block_words(key, 1000, out.size(), Stream::illness, 17, out.data());
     for (std::size_t j = 0; j < out.size(); ++j)
@@ -45,8 +45,8 @@ TEST_CASE("illness words are word 0 of each household's illness draw, on either 
 TEST_CASE("block and listed words are words 0 and 1 of each entity's draw, on either kernel") {
   Restore restore;
   const RandomKey key{20160101, 5};
-  for (bool wide : {false, true}) {
-    use_wide_month_kernels(wide);
+  for (int level : {0, 1, 2}) {  // baseline, AVX2, AVX-512 Philox (where the processor has them)
+    use_wide_month_kernels(level > 0, level > 1);
     for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 31u, 256u}) {
       std::vector<std::uint32_t> w0(n), w1(n);
       block_words(key, 512, n, Stream::housing, 23, w0.data(), w1.data());
@@ -185,13 +185,15 @@ TEST_CASE("the wide Box-Muller kernel gives the baseline's bits") {
       alignas(64) float a[4][n], b[4][n];
       use_wide_month_kernels(false);
       income_normals(RandomKey{20161231, 2}, first, n, month, a[0], a[1], a[2], a[3]);
-      use_wide_month_kernels(true);
-      income_normals(RandomKey{20161231, 2}, first, n, month, b[0], b[1], b[2], b[3]);
-      for (int q = 0; q < 4; ++q)
-        for (std::size_t j = 0; j < n; ++j) {
-          INFO("month " << month << ", household " << first + j << ", normal " << q);
-          CHECK(bits(a[q][j]) == bits(b[q][j]));
-        }
+      for (bool avx512 : {false, true}) {  // the Philox words 8 or 16 at a time
+        use_wide_month_kernels(true, avx512);
+        income_normals(RandomKey{20161231, 2}, first, n, month, b[0], b[1], b[2], b[3]);
+        for (int q = 0; q < 4; ++q)
+          for (std::size_t j = 0; j < n; ++j) {
+            INFO("month " << month << ", household " << first + j << ", normal " << q << ", AVX-512 " << avx512);
+            CHECK(bits(a[q][j]) == bits(b[q][j]));
+          }
+      }
     }
   }
 }
