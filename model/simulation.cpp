@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <emmintrin.h>
+
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -113,6 +115,27 @@ TraceRow trace_row(const Engine& e, const YearContext& ctx, std::size_t i, int m
   row.supported = e.supported[i];
   row.assistance = ctx.st.assistance[i];
   return row;
+}
+
+// The positions j < n (n <= 256) whose flag (0 or 1) is set, in order, into `at`; returns how
+// many. Sixteen flags at a time with SSE2 (every x86-64 has it): a few percent of households
+// need a draw in any month, so the positions are found from a bit mask, not by a branch per
+// household.
+std::size_t list_set(const std::uint8_t* flag, std::size_t n, std::uint8_t* at) {
+  std::size_t count = 0, j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(flag + j));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()))) ^ 0xFFFFu;
+    while (mask) {
+      at[count++] = static_cast<std::uint8_t>(j + static_cast<unsigned>(__builtin_ctz(mask)));
+      mask &= mask - 1;
+    }
+  }
+  for (; j < n; ++j) {
+    at[count] = static_cast<std::uint8_t>(j);
+    count += flag[j] != 0;
+  }
+  return count;
 }
 
 // Months phase of one block: yearly insurance, the measures' begin_year, twelve months.
@@ -257,11 +280,14 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     const CountyIndex* const county = h.county.data() + begin;
     const float* const base_operating = h.base_income[1].data() + begin;
     const auto calendar_month = static_cast<std::uint8_t>(m + 1);
-    // Each household's events of the month come in this order: illness, disaster, school,
-    // housing. The steps are separate passes over the block (a household's steps touch only its
-    // own columns, and the counts are integer sums), so the common ones run without branches and
-    // the draws of the school and housing steps are computed together for the households that
-    // need one.
+    // Each household's events of the month: illness, disaster, school, then housing (a disaster
+    // can make a house unsafe). They run as passes over the block, not household by household:
+    // a household's steps touch only its own columns, the counts are integer sums, and school
+    // and illness are independent of each other, so the result is the same. The common work
+    // runs without branches, and the draws of the school and housing steps are computed
+    // together for the households listed as needing one.
+    // First: the months of reduced wages counted down; the rare households that fall ill
+    // (to_unit(word 0 of the draw) < the month's probability).
     alignas(64) std::uint8_t reduced[block_size];
     for (std::size_t j = 0; j < n; ++j) {
       const std::uint8_t left = illness_left[j];
@@ -269,7 +295,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       illness_left[j] = static_cast<std::uint8_t>(left - reduced[j]);
     }
     for (std::size_t j = 0; j < n; ++j) {
-      if (ill_word[j] < illness_threshold[j]) [[unlikely]] {  // to_unit(word 0 of the draw) < the month's probability
+      if (ill_word[j] < illness_threshold[j]) [[unlikely]] {
         const Draw4 ill = draw(ctx.key, static_cast<std::uint32_t>(begin + j), Stream::illness, month);
         const double cost = illness_cost(s.shocks, to_normal(ill.v[1], ill.v[2]));
         medical[j] += static_cast<float>(insured[j] ? cost * (1.0 - reimbursement[j]) : cost);
@@ -299,13 +325,13 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
       }
     // School: a household with school-age members draws while a child is out of school or it is
     // below the line; one without has none out of school.
-    std::size_t listed = 0;
+    alignas(64) std::uint8_t needs_draw[block_size];
     for (std::size_t j = 0; j < n; ++j) {
-      const bool draws = school_members[j] > 0 && (dropout[j] || below_line[j]);
-      at[listed] = static_cast<std::uint8_t>(j);
-      listed += draws;
-      if (school_members[j] == 0) dropout[j] = 0;
+      const auto school_age = static_cast<std::uint8_t>(school_members[j] != 0);
+      needs_draw[j] = static_cast<std::uint8_t>(school_age & (dropout[j] | below_line[j]));
+      dropout[j] = static_cast<std::uint8_t>(dropout[j] & school_age);
     }
+    std::size_t listed = list_set(needs_draw, n, at);
     listed_words(ctx.key, first, at, listed, Stream::education, month, word, word1);
     for (std::size_t q = 0; q < listed; ++q) {
       const std::size_t j = at[q];
@@ -313,12 +339,11 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
                                 to_unit(word1[q]), dropout_factor[j]);
     }
     // Housing: renovated or moved in this month, then self-repair of an unsafe house.
-    listed = 0;
     for (std::size_t j = 0; j < n; ++j) {
       if (safe_from_month[j] == calendar_month) housing[j] = HousingSafety::safe;
-      at[listed] = static_cast<std::uint8_t>(j);
-      listed += housing[j] != HousingSafety::safe;
+      needs_draw[j] = static_cast<std::uint8_t>(housing[j] != HousingSafety::safe);
     }
+    listed = list_set(needs_draw, n, at);
     listed_words(ctx.key, first, at, listed, Stream::housing, month, word);
     for (std::size_t q = 0; q < listed; ++q) {
       const std::size_t j = at[q];
