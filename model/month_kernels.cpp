@@ -29,7 +29,7 @@ bool detect_512() {
 const bool cpu_wide = detect_wide();
 const bool cpu_512 = detect_512();
 bool wide = cpu_wide;
-bool philox512 = cpu_512;
+bool avx512 = cpu_512;
 
 // --- Philox4x32-10, 8 counters at a time ---------------------------------------------------
 // Random123's philox4x32 (10 rounds) with counters {first + lane, stream, period, 0}: the same
@@ -270,6 +270,49 @@ __attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
   return y;
 }
 
+// The same expf with the double-precision core 8 lanes wide on AVX-512F: one gather and one
+// polynomial for 8 floats instead of two of each. Fused multiply-adds round the same way at any
+// width, so the bits are expf8's. (The zero-masked forms with every lane selected: the plain
+// intrinsics pass GCC 12 an undefined register that -Wmaybe-uninitialized reports.)
+__attribute__((target("avx512f,avx2,fma"))) inline __m512d exp_core512(__m512d xd) {
+  const __m512d invln2n = _mm512_set1_pd(exp_invln2n), shift = _mm512_set1_pd(exp_shift);
+  const __m512d kd_shifted = _mm512_fmadd_pd(invln2n, xd, shift);
+  const __m512i ki = _mm512_castpd_si512(kd_shifted);
+  const __m512d kd = _mm512_sub_pd(kd_shifted, shift);
+  const __m512d r = _mm512_fmsub_pd(invln2n, xd, kd);
+  const __m512i index = _mm512_and_si512(ki, _mm512_set1_epi64(31));
+  __m512i t = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), 0xFF, index, exp2f_table, 8);
+  t = _mm512_add_epi64(t, _mm512_maskz_slli_epi64(0xFF, ki, 47));
+  const __m512d s = _mm512_castsi512_pd(t);
+  const __m512d z = _mm512_fmadd_pd(r, _mm512_set1_pd(exp_c0), _mm512_set1_pd(exp_c1));
+  const __m512d r2 = _mm512_mul_pd(r, r);
+  __m512d y = _mm512_fmadd_pd(r, _mm512_set1_pd(exp_c2), _mm512_set1_pd(1.0));
+  y = _mm512_fmadd_pd(z, r2, y);
+  return _mm512_mul_pd(y, s);
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m256 expf8_512(__m256 x) {
+  __m256 y = _mm512_maskz_cvtpd_ps(0xFF, exp_core512(_mm512_maskz_cvtps_pd(0xFF, x)));
+  const __m256i top = _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(x), 20), _mm256_set1_epi32(0x7ff));
+  const int special = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top, _mm256_set1_epi32(0x42a))));
+  if (special) [[unlikely]] {
+    alignas(32) float xs[8], ys[8];
+    _mm256_store_ps(xs, x);
+    _mm256_store_ps(ys, y);
+    for (int l = 0; l < 8; ++l)
+      if (special & (1 << l)) ys[l] = std::exp(xs[l]);
+    y = _mm256_load_ps(ys);
+  }
+  return y;
+}
+
+struct Expf8 {
+  __attribute__((target("avx2,fma"))) static __m256 of(__m256 x) { return expf8(x); }
+};
+struct Expf8Avx512 {
+  __attribute__((target("avx512f,avx2,fma"))) static __m256 of(__m256 x) { return expf8_512(x); }
+};
+
 // --- Box-Muller normals -----------------------------------------------------------------
 // income_normals (income_normals.cpp) is built for baseline x86-64 with -ffast-math: GCC turns
 // it into 4-lane SSE code that calls glibc's libmvec _ZGVbN4v_logf / _ZGVbN4v_cosf (their
@@ -358,7 +401,7 @@ __attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& ke
   alignas(64) std::uint32_t w[4][chunk];
   for (std::size_t base = 0; base < n; base += chunk) {
     const std::size_t m = std::min(chunk, n - base);
-    if (philox512) {  // m is a multiple of income_normals_width (16)
+    if (avx512) {  // m is a multiple of income_normals_width (16)
       income_words_512(k, first + static_cast<std::uint32_t>(base), m, month, w);
     } else {
       for (std::size_t j = 0; j < m; j += 8) {
@@ -415,7 +458,10 @@ __attribute__((target("avx2,fma"))) float expf1(float x) {
   return v[0];
 }
 
-__attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a, std::size_t n) {
+// The income kernel 8 households at a time; Exp::of is expf8 or, on AVX-512F, expf8_512 (the
+// same bits). Inlined into each caller below, which carries the instruction set.
+template <typename Exp>
+__attribute__((target("avx2,fma"), always_inline)) inline void income_month_lanes(const IncomeMonth& a, std::size_t n) {
   const __m256 persistence = _mm256_set1_ps(a.persistence), persistent_sd = _mm256_set1_ps(a.persistent_sd);
   const __m256 wage_sd = _mm256_set1_ps(a.wage_sd), operating_sd = _mm256_set1_ps(a.operating_sd);
   const __m256 wage_corr = _mm256_set1_ps(a.wage_correction), op_corr = _mm256_set1_ps(a.operating_correction);
@@ -444,13 +490,13 @@ __attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a,
     const __m256 wage_arg =
         _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(wd, pc), _mm256_mul_ps(wage_sd, _mm256_loadu_ps(a.z1 + j))),
                       wage_corr);
-    __m256 wage = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_wage + j), gw), expf8(wage_arg));
+    __m256 wage = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_wage + j), gw), Exp::of(wage_arg));
     wage = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(wage, sick), employed), _mm256_loadu_ps(a.wage_factor + j));
     _mm256_storeu_ps(a.wage_month + j, wage);
     const __m256 op_arg =
         _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(od, pc), _mm256_mul_ps(operating_sd, _mm256_loadu_ps(a.z3 + j))),
                       op_corr);
-    __m256 operating = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_operating + j), go), expf8(op_arg));
+    __m256 operating = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(a.base_operating + j), go), Exp::of(op_arg));
     operating = _mm256_mul_ps(operating, _mm256_loadu_ps(a.operating_factor + j));
     _mm256_storeu_ps(a.operating_year + j, _mm256_add_ps(_mm256_loadu_ps(a.operating_year + j), operating));
     const __m256 fixed = _mm256_add_ps(
@@ -462,6 +508,14 @@ __attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a,
                      _mm256_add_ps(_mm256_loadu_ps(a.year_income + j), _mm256_add_ps(_mm256_add_ps(wage, operating), fixed)));
   }
   for (; j < n; ++j) income_one(a, j, expf1);
+}
+
+__attribute__((target("avx2,fma"))) void income_month_wide(const IncomeMonth& a, std::size_t n) {
+  income_month_lanes<Expf8>(a, n);
+}
+
+__attribute__((target("avx512f,avx2,fma"))) void income_month_512(const IncomeMonth& a, std::size_t n) {
+  income_month_lanes<Expf8Avx512>(a, n);
 }
 
 // --- survey factors ---------------------------------------------------------------------------
@@ -502,14 +556,14 @@ __attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const st
 
 void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
                  std::uint32_t* w0, std::uint32_t* w1) {
-  if (philox512) block_words_512(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
+  if (avx512) block_words_512(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
   else if (wide) block_words_wide(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
   else block_words_baseline(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
 }
 
 void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t* at, std::size_t count, Stream stream,
                   std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1) {
-  if (philox512) listed_words_512(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
+  if (avx512) listed_words_512(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
   else if (wide) listed_words_wide(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
   else listed_words_baseline(key.key(), first, at, count, static_cast<std::uint32_t>(stream), period, w0, w1);
 }
@@ -521,7 +575,8 @@ void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, st
 }
 
 void income_month(const IncomeMonth& a, std::size_t n) {
-  if (wide) income_month_wide(a, n);
+  if (avx512) income_month_512(a, n);
+  else if (wide) income_month_wide(a, n);
   else income_month_baseline(a, n);
 }
 
@@ -539,14 +594,14 @@ bool survey_factors(double sd, const std::uint32_t* w0, const std::uint32_t* w1,
 }
 
 const char* month_kernel_level() {
-  return philox512 ? "x86-64-v3 (AVX2, FMA), Philox on AVX-512F"
+  return avx512 ? "x86-64-v3 (AVX2, FMA) with AVX-512F"
          : wide    ? "x86-64-v3 (AVX2, FMA)"
                    : "x86-64 (baseline)";
 }
 
-void use_wide_month_kernels(bool w, bool avx512) {
+void use_wide_month_kernels(bool w, bool w512) {
   wide = w && cpu_wide;
-  philox512 = wide && avx512 && cpu_512;
+  avx512 = wide && w512 && cpu_512;
 }
 
 }  // namespace tuopin

@@ -2,7 +2,8 @@
 // Vectorised kernels of the month loop (simulation.cpp), besides the Box-Muller normals of
 // income_process.h. Each has a baseline x86-64 version and, on a processor with AVX2 and FMA
 // (x86-64-v3), a wider one chosen at run time (with AVX-512F as well, the Philox words are
-// computed 16 at a time); all give the same bits for every household
+// computed 16 at a time and expf's core 8 doubles at a time); all give the same bits for every
+// household
 // (tests/model/test_month_kernels.cpp), so results do not depend on which one runs.
 #include <cmath>
 #include <cstddef>
@@ -73,9 +74,10 @@ struct IncomeMonth {
 };
 void income_month(const IncomeMonth& a, std::size_t n);
 
-// Which version runs on this processor: "x86-64-v3 (AVX2, FMA), Philox on AVX-512F" (the
-// Philox words 16 at a time where the processor has AVX-512F, the rest 8 at a time),
-// "x86-64-v3 (AVX2, FMA)" or "x86-64 (baseline)". Every version gives the same bits.
+// Which version runs on this processor: "x86-64-v3 (AVX2, FMA) with AVX-512F" (where the
+// processor has AVX-512F: the Philox words 16 at a time and the income's expf core 8 doubles
+// at a time), "x86-64-v3 (AVX2, FMA)" or "x86-64 (baseline)". Every version gives the same
+// bits.
 const char* month_kernel_level();
 // For the tests: force the baseline version (wide false), AVX2 without AVX-512 (avx512 false),
 // or the widest the processor has (both true).

@@ -30,6 +30,20 @@ std::uint32_t bits(float x) {
 
 }  // namespace
 
+TEST_CASE("the tests can force each kernel version") {
+  Restore restore;
+  use_wide_month_kernels(false);
+  CHECK(std::string(month_kernel_level()) == "x86-64 (baseline)");
+  use_wide_month_kernels(true, false);
+  const std::string v3 = month_kernel_level();
+  CHECK((v3 == "x86-64-v3 (AVX2, FMA)" || v3 == "x86-64 (baseline)"));
+  use_wide_month_kernels(true, true);
+  const std::string widest = month_kernel_level();
+  if (v3 == "x86-64 (baseline)") CHECK(widest == v3);
+  else CHECK((widest == v3 || widest == "x86-64-v3 (AVX2, FMA) with AVX-512F"));
+  MESSAGE("month kernels on this processor: " << widest);
+}
+
 TEST_CASE("illness words are word 0 of each household's illness draw, on either kernel") {
   Restore restore;
   const RandomKey key{20140101, 3};
@@ -123,8 +137,8 @@ TEST_CASE("the wide income kernel gives the baseline's bits") {
   struct Out {
     std::vector<float> dev, odev, wage_month, operating_year, year_income;
   };
-  auto run = [&](bool wide) {
-    use_wide_month_kernels(wide);
+  auto run = [&](bool wide, bool avx512) {
+    use_wide_month_kernels(wide, avx512);
     Out o{dev0, odev0, std::vector<float>(n), std::vector<float>(n, 10.0f), std::vector<float>(n, 100.0f)};
     for (int m = 0; m < 12; ++m) {
       IncomeMonth a;
@@ -162,15 +176,18 @@ TEST_CASE("the wide income kernel gives the baseline's bits") {
     }
     return o;
   };
-  const Out narrow = run(false), wide = run(true);
-  MESSAGE("month kernels on this processor: " << std::string(month_kernel_level()));
-  for (std::size_t j = 0; j < n; ++j) {
-    INFO("household " << j);
-    CHECK(bits(narrow.dev[j]) == bits(wide.dev[j]));
-    CHECK(bits(narrow.odev[j]) == bits(wide.odev[j]));
-    CHECK(bits(narrow.wage_month[j]) == bits(wide.wage_month[j]));
-    CHECK(bits(narrow.operating_year[j]) == bits(wide.operating_year[j]));
-    CHECK(bits(narrow.year_income[j]) == bits(wide.year_income[j]));
+  const Out narrow = run(false, false);
+  for (bool avx512 : {false, true}) {  // the expf core 4 or 8 doubles at a time
+    const Out wide = run(true, avx512);
+    MESSAGE("month kernels on this processor: " << std::string(month_kernel_level()));
+    for (std::size_t j = 0; j < n; ++j) {
+      INFO("household " << j << ", AVX-512 " << avx512);
+      CHECK(bits(narrow.dev[j]) == bits(wide.dev[j]));
+      CHECK(bits(narrow.odev[j]) == bits(wide.odev[j]));
+      CHECK(bits(narrow.wage_month[j]) == bits(wide.wage_month[j]));
+      CHECK(bits(narrow.operating_year[j]) == bits(wide.operating_year[j]));
+      CHECK(bits(narrow.year_income[j]) == bits(wide.year_income[j]));
+    }
   }
 }
 
