@@ -401,13 +401,9 @@ __attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& ke
   alignas(64) std::uint32_t w[4][chunk];
   for (std::size_t base = 0; base < n; base += chunk) {
     const std::size_t m = std::min(chunk, n - base);
-    if (avx512) {  // m is a multiple of income_normals_width (16)
-      income_words_512(k, first + static_cast<std::uint32_t>(base), m, month, w);
-    } else {
-      for (std::size_t j = 0; j < m; j += 8) {
-        const Words8 r = philox8(k, first + static_cast<std::uint32_t>(base + j), static_cast<std::uint32_t>(Stream::income), month);
-        for (int q = 0; q < 4; ++q) _mm256_store_si256(reinterpret_cast<__m256i*>(w[q] + j), r.v[q]);
-      }
+    for (std::size_t j = 0; j < m; j += 8) {  // m is a multiple of income_normals_width (16)
+      const Words8 r = philox8(k, first + static_cast<std::uint32_t>(base + j), static_cast<std::uint32_t>(Stream::income), month);
+      for (int q = 0; q < 4; ++q) _mm256_store_si256(reinterpret_cast<__m256i*>(w[q] + j), r.v[q]);
     }
     const __m256 minus_half_pi = f32(0xbfc90fdb), minus_two = f32(0xc0000000);
     for (std::size_t j = 0; j < m; j += 8) {
@@ -422,6 +418,114 @@ __attribute__((target("avx2,fma"))) void income_normals_wide(const RandomKey& ke
       _mm256_storeu_ps(z1 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t1, minus_half_pi)), a));
       _mm256_storeu_ps(z2 + base + j, _mm256_mul_ps(cosf8(t3), b));
       _mm256_storeu_ps(z3 + base + j, _mm256_mul_ps(cosf8(_mm256_add_ps(t3, minus_half_pi)), b));
+    }
+  }
+}
+
+// The same normals 16 lanes at a time on AVX-512F: the same operations in the same order on
+// wider registers, so the same bits, except the square root's rsqrtps, whose AVX-512 form
+// (vrsqrt14ps) is more precise and would round differently: it stays 8 lanes wide. (Logical
+// operations on floats go through the integer forms, which need only AVX-512F; the zero-masked
+// forms with every lane selected avoid GCC 12's -Wmaybe-uninitialized on the plain ones.)
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 f32x16(std::uint32_t bits) {
+  return _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(bits)));
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 to_float16(__m512i v) {
+  return _mm512_maskz_cvtepi32_ps(0xFFFF, v);
+}
+
+// libmvec's 4-lane function on each quarter of x (lanes outside the kernels' main range).
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 by_quarters(__m512 x, __m128 (*f)(__m128)) {
+  alignas(64) float v[16];
+  _mm512_store_ps(v, x);
+  for (int q = 0; q < 4; ++q) _mm_store_ps(v + 4 * q, f(_mm_load_ps(v + 4 * q)));
+  return _mm512_load_ps(v);
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 logf16(__m512 x) {
+  const __m512i xi = _mm512_castps_si512(x);
+  const __mmask16 special = _mm512_cmpgt_epi32_mask(_mm512_set1_epi32(0x01000000),
+                                                    _mm512_add_epi32(xi, _mm512_set1_epi32(0x00800000)));
+  const __m512i t = _mm512_sub_epi32(xi, _mm512_set1_epi32(0x3f2aaaab));
+  const __m512i m = _mm512_add_epi32(_mm512_and_si512(t, _mm512_set1_epi32(0x007fffff)), _mm512_set1_epi32(0x3f2aaaab));
+  const __m512 e = _mm512_mul_ps(to_float16(_mm512_maskz_srai_epi32(0xFFFF, t, 23)), f32x16(0x3f317218));
+  const __m512 r = _mm512_sub_ps(_mm512_castsi512_ps(m), f32x16(0x3f800000));
+  __m512 p = _mm512_mul_ps(f32x16(0xbe1b6a22), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0x3e2db86b)), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0xbe289358)), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0x3e4afb81)), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0xbe80061d)), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0x3eaaaee7)), r);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0xbf000000)), r);
+  p = _mm512_mul_ps(p, r);
+  const __m512 y = _mm512_add_ps(_mm512_add_ps(r, p), e);
+  if (special) [[unlikely]]
+    return by_quarters(x, _ZGVbN4v_logf);
+  return y;
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 cosf16(__m512 x) {
+  const __m512 shifter = f32x16(0x4b400000);
+  const __m512 n1 = _mm512_add_ps(_mm512_mul_ps(_mm512_add_ps(f32x16(0x3fc90fdb), x), f32x16(0x3ea2f983)), shifter);
+  const __m512i sign = _mm512_maskz_slli_epi32(0xFFFF, _mm512_castps_si512(n1), 31);
+  const __m512 n = _mm512_sub_ps(_mm512_sub_ps(n1, shifter), f32x16(0x3f000000));
+  const __m512 magnitude = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)));
+  const __mmask16 special = _mm512_cmp_ps_mask(magnitude, f32x16(0x461c4000), _CMP_NLE_UQ);
+  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(f32x16(0x40490000), n));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(f32x16(0x3a7da000), n));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(f32x16(0x34222000), n));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(n, f32x16(0x2cb4611a)));
+  const __m512 r2 = _mm512_mul_ps(r, r);
+  r = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(r), sign));
+  __m512 p = _mm512_mul_ps(f32x16(0x362edef8), r2);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0xb94fb7ff)), r2);
+  p = _mm512_mul_ps(_mm512_add_ps(p, f32x16(0x3c08876a)), r2);
+  p = _mm512_add_ps(p, f32x16(0xbe2aaaa6));
+  const __m512 y = _mm512_add_ps(r, _mm512_mul_ps(_mm512_mul_ps(r2, p), r));
+  if (special) [[unlikely]]
+    return by_quarters(x, _ZGVbN4v_cosf);
+  return y;
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 unit24_16(__m512i w) {
+  return _mm512_mul_ps(_mm512_add_ps(to_float16(_mm512_maskz_srli_epi32(0xFFFF, w, 8)), f32x16(0x3f000000)),
+                       f32x16(0x33800000));
+}
+
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 angle16(__m512i w) {
+  const __m512 lo = to_float16(_mm512_and_si512(w, _mm512_set1_epi32(0xffff)));
+  const __m512 hi = _mm512_mul_ps(to_float16(_mm512_maskz_srli_epi32(0xFFFF, w, 16)), f32x16(0x47800000));
+  return _mm512_mul_ps(_mm512_add_ps(lo, hi), f32x16(0x30c90fdb));
+}
+
+__attribute__((target("avx512f,avx2,fma"))) void income_normals_512(const RandomKey& key, std::uint32_t first,
+                                                                    std::size_t n, std::uint32_t month, float* z0,
+                                                                    float* z1, float* z2, float* z3) {
+  n = (n + income_normals_width - 1) / income_normals_width * income_normals_width;
+  const Philox::key_type k = key.key();
+  constexpr std::size_t chunk = 256;
+  alignas(64) std::uint32_t w[4][chunk];
+  const __m512 minus_half_pi = f32x16(0xbfc90fdb), minus_two = f32x16(0xc0000000);
+  for (std::size_t base = 0; base < n; base += chunk) {
+    const std::size_t m = std::min(chunk, n - base);  // a multiple of income_normals_width (16)
+    income_words_512(k, first + static_cast<std::uint32_t>(base), m, month, w);
+    for (std::size_t j = 0; j < m; j += 16) {
+      const __m512i w0 = _mm512_load_si512(w[0] + j), w1 = _mm512_load_si512(w[1] + j);
+      const __m512i w2 = _mm512_load_si512(w[2] + j), w3 = _mm512_load_si512(w[3] + j);
+      alignas(64) float va[16], vb[16];
+      _mm512_store_ps(va, _mm512_mul_ps(logf16(unit24_16(w0)), minus_two));
+      _mm512_store_ps(vb, _mm512_mul_ps(logf16(unit24_16(w2)), minus_two));
+      for (int h = 0; h < 16; h += 8) {
+        _mm256_store_ps(va + h, sqrt8(_mm256_load_ps(va + h)));
+        _mm256_store_ps(vb + h, sqrt8(_mm256_load_ps(vb + h)));
+      }
+      const __m512 a = _mm512_load_ps(va), b = _mm512_load_ps(vb);
+      const __m512 t1 = angle16(w1), t3 = angle16(w3);
+      _mm512_storeu_ps(z0 + base + j, _mm512_mul_ps(cosf16(t1), a));
+      _mm512_storeu_ps(z1 + base + j, _mm512_mul_ps(cosf16(_mm512_add_ps(t1, minus_half_pi)), a));
+      _mm512_storeu_ps(z2 + base + j, _mm512_mul_ps(cosf16(t3), b));
+      _mm512_storeu_ps(z3 + base + j, _mm512_mul_ps(cosf16(_mm512_add_ps(t3, minus_half_pi)), b));
     }
   }
 }
@@ -570,7 +674,8 @@ void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t*
 
 void income_normals(const RandomKey& key, std::uint32_t first, std::size_t n, std::uint32_t month, float* z0,
                     float* z1, float* z2, float* z3) {
-  if (wide) income_normals_wide(key, first, n, month, z0, z1, z2, z3);
+  if (avx512) income_normals_512(key, first, n, month, z0, z1, z2, z3);
+  else if (wide) income_normals_wide(key, first, n, month, z0, z1, z2, z3);
   else income_normals_baseline(key, first, n, month, z0, z1, z2, z3);
 }
 
