@@ -60,8 +60,17 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
   const std::size_t n = h.count();
   st.resize(n);
   const double line = s.poverty_line(s.first_year);
+  const bool pairing = s.targeting.pairing_coverage > 0;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
+    // Word 0 of each household's willingness and pairing draws, a block at a time.
+    alignas(64) std::uint32_t willing_word[block_size], paired_word[block_size];
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::size_t j = (i - r.begin()) % block_size;
+      if (j == 0) {
+        const std::size_t count = std::min(block_size, r.end() - i);
+        block_words(key, static_cast<std::uint32_t>(i), count, Stream::willingness, 0, willing_word);
+        if (pairing) block_words(key, static_cast<std::uint32_t>(i), count, Stream::pairing, 0, paired_word);
+      }
       st.status[i] = h.status0[i];
       st.housing[i] = h.housing0[i];
       st.guarantees[i] = 0;
@@ -75,10 +84,8 @@ void reset_state(const Scenario& s, const Population& pop, const IncomeProcess& 
       st.wage_deviation[i] = 0;
       st.operating_deviation[i] = 0;
       st.assistance[i] = h.flags[i] & (household_flag::dibao | household_flag::wubao);
-      const Draw4 w = draw(key, static_cast<std::uint32_t>(i), Stream::willingness, 0);
-      st.paired[i] = s.targeting.pairing_coverage > 0 &&
-                     to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::pairing, 0).v[0]) < s.targeting.pairing_coverage;
-      st.willing[i] = to_unit(w.v[0]) < s.targeting.willingness_probability(h, i, st.paired[i]);
+      st.paired[i] = pairing && to_unit(paired_word[j]) < s.targeting.pairing_coverage;
+      st.willing[i] = to_unit(willing_word[j]) < s.targeting.willingness_probability(h, i, st.paired[i]);
       st.pathway[i] = no_pathway;
       st.exit_year[i] = -1;
       st.assessed_income[i] = static_cast<float>(market / h.size[i]);
