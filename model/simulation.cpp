@@ -199,14 +199,14 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
   alignas(64) std::uint32_t word[block_size];
   block_words(ctx.key, first, n, Stream::insurance, static_cast<std::uint32_t>(ctx.year_index), word);
   const std::uint64_t enrolment = unit_threshold(s.guarantees.insurance_enrolment);
-  bool any_struck = false;
+  unsigned block_struck_months = 0;  // bit m: some household's village of this block is struck in month m
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = begin + j;
     const std::uint8_t* village_struck = e.struck.data() + static_cast<std::size_t>(h.village[i]) * 12;
     std::uint16_t mask = 0;
     for (int m = 0; m < 12; ++m) mask = static_cast<std::uint16_t>(mask | (village_struck[m] ? 1u << m : 0u));
     struck_months[j] = mask;
-    any_struck |= mask != 0;
+    block_struck_months |= mask;
     illness_threshold[j] = unit_threshold(static_cast<float>(illness_probability(s.shocks, h, i)));
     job_lost[j] = static_cast<std::uint8_t>(
         downturn_months_lost(s.shocks, ctx.key, i, ctx.year_index, ctx.year, h.base_income[0][i]));
@@ -316,7 +316,7 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
         events[j] |= household_event::illness;
       }
     }
-    if (any_struck)
+    if ((block_struck_months >> m) & 1u)
       for (std::size_t j = 0; j < n; ++j) {
         if ((struck_months[j] >> m) & 1u) [[unlikely]] {
           const Draw4 d = draw(ctx.key, static_cast<std::uint32_t>(begin + j), Stream::disaster_damage, month);
@@ -346,9 +346,12 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
                                 to_unit(word1[q]), dropout_factor[j]);
     }
     // Housing: renovated or moved in this month, then self-repair of an unsafe house.
-    for (std::size_t j = 0; j < n; ++j) {
-      if (safe_from_month[j] == calendar_month) housing[j] = HousingSafety::safe;
-      needs_draw[j] = static_cast<std::uint8_t>(housing[j] != HousingSafety::safe);
+    static_assert(static_cast<int>(HousingSafety::safe) == 0, "a safe house is 0: the pass below clears it");
+    std::uint8_t* const housing_code = reinterpret_cast<std::uint8_t*>(housing);
+    for (std::size_t j = 0; j < n; ++j) {  // without branches, so that it vectorises
+      const auto kept = static_cast<std::uint8_t>((safe_from_month[j] == calendar_month) - 1);  // 0 or 0xFF
+      housing_code[j] = static_cast<std::uint8_t>(housing_code[j] & kept);
+      needs_draw[j] = static_cast<std::uint8_t>(housing_code[j] != 0);
     }
     listed = list_set(needs_draw, n, at);
     listed_words(ctx.key, first, at, listed, Stream::housing, month, word);
