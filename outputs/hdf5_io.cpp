@@ -1,8 +1,12 @@
 #include "hdf5_io.h"
 
 #include <hdf5_hl.h>
+#include <zlib.h>
+
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace tuopin::hdf5 {
@@ -98,7 +102,7 @@ Handle create(hid_t where, const std::string& name, hid_t file_type, const std::
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
   if (compress && !shape.empty() && shape[0] > 0) {
     std::vector<hsize_t> chunk = shape;
-    chunk[0] = std::min<hsize_t>(shape[0], 1u << 20);
+    chunk[0] = std::min<hsize_t>(shape[0], compressed_chunk_entries);
     check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
     check(H5Pset_deflate(dcpl, 1), "compress " + name);
   }
@@ -187,13 +191,108 @@ std::vector<std::string> read_strings(hid_t where, const std::string& name) {
   return out;
 }
 
+namespace {
+
+// Whether values of `mem_type` are stored byte for byte as `file_type` (an integer of the same
+// size, sign and byte order), so that chunks can be compressed without HDF5's conversion.
+bool same_bytes(hid_t mem_type, hid_t file_type) {
+  return H5Tget_class(mem_type) == H5T_INTEGER && H5Tget_class(file_type) == H5T_INTEGER &&
+         H5Tget_size(mem_type) == H5Tget_size(file_type) && H5Tget_sign(mem_type) == H5Tget_sign(file_type) &&
+         H5Tget_order(mem_type) == H5Tget_order(file_type);
+}
+
+// A one-dimensional chunked dataset whose only filter is deflate.
+bool deflated_1d(hid_t ds, hsize_t& chunk_entries) {
+  Handle dcpl(H5Dget_create_plist(ds), H5Pclose, "read dataset properties");
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_nfilters(dcpl) != 1) return false;
+  unsigned flags = 0, config = 0;
+  std::size_t n_values = 0;
+  if (H5Pget_filter2(dcpl, 0, &flags, &n_values, nullptr, 0, nullptr, &config) != H5Z_FILTER_DEFLATE) return false;
+  hsize_t dims[2];
+  if (H5Pget_chunk(dcpl, 2, dims) != 1) return false;
+  chunk_entries = dims[0];
+  return chunk_entries > 0;
+}
+
+}  // namespace
+
+// The chunks are deflated in parallel (zlib's compress2 at level 1, what HDF5's deflate filter
+// does with each chunk) and written as they are; the last chunk is padded with zeros, HDF5's
+// fill value, to its full size. Any reader inflates them as usual.
+void write_deflated(hid_t ds, const void* values, std::size_t count, std::size_t entry_bytes, hsize_t chunk_entries,
+                    const std::string& name) {
+  const std::size_t chunks = (count + chunk_entries - 1) / chunk_entries;
+  const std::size_t chunk_bytes = static_cast<std::size_t>(chunk_entries) * entry_bytes;
+  std::vector<std::vector<Bytef>> packed(chunks);
+  std::vector<uLongf> sizes(chunks, 0);
+  std::vector<int> status(chunks, Z_OK);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+    const auto* from = static_cast<const Bytef*>(values) + k * chunk_bytes;
+    const std::size_t have = std::min(chunk_bytes, count * entry_bytes - k * chunk_bytes);
+    std::vector<Bytef> padded;
+    if (have < chunk_bytes) {
+      padded.assign(chunk_bytes, 0);
+      std::memcpy(padded.data(), from, have);
+      from = padded.data();
+    }
+    packed[k].resize(compressBound(chunk_bytes));
+    sizes[k] = static_cast<uLongf>(packed[k].size());
+    status[k] = compress2(packed[k].data(), &sizes[k], from, chunk_bytes, 1);
+  });
+  for (std::size_t k = 0; k < chunks; ++k) {
+    if (status[k] != Z_OK) throw std::runtime_error("zlib: cannot compress " + name);
+    const hsize_t offset[1] = {static_cast<hsize_t>(k) * chunk_entries};
+    check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, sizes[k], packed[k].data()), "write " + name);
+  }
+}
+
+bool read_deflated(hid_t ds, hid_t mem_type, void* out, std::size_t count, const std::string& name) {
+  Handle file_type(H5Dget_type(ds), H5Tclose, "read the type of " + name);
+  hsize_t chunk_entries = 0;
+  if (count == 0 || !same_bytes(mem_type, file_type) || !deflated_1d(ds, chunk_entries)) return false;
+  const std::size_t entry_bytes = H5Tget_size(file_type);
+  const std::size_t chunk_bytes = static_cast<std::size_t>(chunk_entries) * entry_bytes;
+  const std::size_t chunks = (count + chunk_entries - 1) / chunk_entries;
+  std::vector<std::vector<unsigned char>> packed(chunks);
+  for (std::size_t k = 0; k < chunks; ++k) {
+    const hsize_t offset[1] = {static_cast<hsize_t>(k) * chunk_entries};
+    hsize_t stored = 0;
+    if (H5Dget_chunk_storage_size(ds, offset, &stored) < 0 || stored == 0) return false;  // not written: H5Dread fills
+    packed[k].resize(stored);
+    std::uint32_t filters = 0;
+    check(H5Dread_chunk(ds, H5P_DEFAULT, offset, &filters, packed[k].data()), "read " + name);
+    if (filters != 0) return false;  // the filter was skipped for this chunk: let HDF5 read it
+  }
+  std::vector<int> status(chunks, Z_OK);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+    auto* to = static_cast<Bytef*>(out) + k * chunk_bytes;
+    const std::size_t want = std::min(chunk_bytes, count * entry_bytes - k * chunk_bytes);
+    std::vector<Bytef> whole;
+    if (want < chunk_bytes) {
+      whole.resize(chunk_bytes);
+      to = whole.data();
+    }
+    uLongf size = static_cast<uLongf>(chunk_bytes);
+    status[k] = uncompress(to, &size, packed[k].data(), static_cast<uLong>(packed[k].size()));
+    if (status[k] == Z_OK && size != chunk_bytes) status[k] = Z_DATA_ERROR;
+    if (status[k] == Z_OK && !whole.empty()) std::memcpy(static_cast<Bytef*>(out) + k * chunk_bytes, whole.data(), want);
+  });
+  for (int st : status)
+    if (st != Z_OK) throw std::runtime_error("HDF5: cannot read " + name + " (a chunk does not inflate)");
+  return true;
+}
+
 void variable(hid_t where, const std::string& name, const void* values, hid_t mem_type, hid_t file_type,
               const std::vector<hid_t>& scales, std::string_view units, std::string_view long_name,
               std::string_view long_name_zh, bool compress) {
   std::vector<hsize_t> shape;
   for (hid_t s : scales) shape.push_back(shape_of(s).at(0));
   Handle ds = create(where, name, file_type, shape, compress);
-  check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "write " + name);
+  if (compress && shape.size() == 1 && shape[0] > 0 && same_bytes(mem_type, file_type))
+    write_deflated(ds, values, static_cast<std::size_t>(shape[0]), H5Tget_size(file_type),
+                   std::min<hsize_t>(shape[0], compressed_chunk_entries), name);
+  else
+    check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "write " + name);
   for (std::size_t k = 0; k < scales.size(); ++k)
     check(H5DSattach_scale(ds, scales[k], static_cast<unsigned>(k)), "attach scales to " + name);
   describe(ds, units, long_name, long_name_zh);

@@ -64,6 +64,16 @@ void variable(hid_t where, const std::string& name, const void* values, hid_t me
               const std::vector<hid_t>& scales, std::string_view units, std::string_view long_name,
               std::string_view long_name_zh, bool compress = false);
 
+// Entries per chunk of a compressed variable along its (first) dimension: small enough that a
+// county-sized population's columns split into a few chunks, which are deflated and inflated
+// in parallel.
+inline constexpr hsize_t compressed_chunk_entries = 1u << 18;
+
+// A one-dimensional deflated dataset of `count` entries stored byte for byte as `mem_type`:
+// its chunks read raw and inflated in parallel into `out`. Returns false, having read nothing
+// into `out`, for any other dataset (the caller reads it with H5Dread).
+bool read_deflated(hid_t ds, hid_t mem_type, void* out, std::size_t count, const std::string& name);
+
 // Reads a whole dataset converted to memory type `mem_type` into `out` (resized).
 template <typename T>
 void read(hid_t where, const std::string& name, hid_t mem_type, std::vector<T>& out) {
@@ -71,6 +81,7 @@ void read(hid_t where, const std::string& name, hid_t mem_type, std::vector<T>& 
   std::size_t n = 1;
   for (hsize_t d : shape_of(ds)) n *= static_cast<std::size_t>(d);
   out.resize(n);
+  if (shape_of(ds).size() == 1 && read_deflated(ds, mem_type, out.data(), n, name)) return;
   check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
 }
 

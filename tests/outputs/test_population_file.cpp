@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 
+#include "hdf5_io.h"
 #include "population_file.h"
 #include "test_support.h"
 
@@ -133,4 +135,47 @@ TEST_CASE("a population of 300 counties (beyond 8-bit county indices) round-trip
   CHECK(expected > 0);
   CHECK(high == expected);
   std::filesystem::remove_all(path.parent_path());
+}
+
+// Compressed columns are deflated and inflated chunk by chunk in parallel (hdf5_io.h): several
+// chunks with a partial last one read back through HDF5's own filter and through read(), and a
+// column HDF5 deflated itself (another chunk size) reads back through read().
+TEST_CASE("deflated columns round-trip through parallel chunks and through HDF5's own filter") {
+  const auto path = scratch("deflated.h5");
+  std::filesystem::remove(path);
+  const std::size_t n = 2 * hdf5::compressed_chunk_entries + 12345;
+  std::vector<std::uint16_t> values(n);
+  for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<std::uint16_t>((i * 2654435761u) >> 20);
+  std::vector<int> ids(n);
+  {
+    hdf5::Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create");
+    hdf5::Handle scale = hdf5::integer_scale(file, "i", ids, "index", "序号", "1");
+    hdf5::variable(file, "parallel", values.data(), H5T_NATIVE_UINT16, H5T_STD_U16LE, {scale}, "1", "x", "x", true);
+    // HDF5 deflating by itself, with chunks of 100,000 entries.
+    hdf5::Handle space(H5Screate_simple(1, std::array<hsize_t, 1>{n}.data(), nullptr), H5Sclose, "space");
+    hdf5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dcpl");
+    const hsize_t chunk[1] = {100000};
+    hdf5::check(H5Pset_chunk(dcpl, 1, chunk), "chunk");
+    hdf5::check(H5Pset_deflate(dcpl, 1), "deflate");
+    hdf5::Handle ds(H5Dcreate2(file, "by_hdf5", H5T_STD_U16LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+                    "create");
+    hdf5::check(H5Dwrite(ds, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write");
+  }
+  hdf5::Handle file = hdf5::open_file(path.string());
+  for (const char* name : {"parallel", "by_hdf5"}) {
+    INFO(name);
+    std::vector<std::uint16_t> back;
+    hdf5::read(file, name, H5T_NATIVE_UINT16, back);
+    CHECK(back == values);
+    // HDF5's own reading, with conversion to another type (not the parallel path).
+    std::vector<std::uint32_t> wide;
+    hdf5::read(file, name, H5T_NATIVE_UINT32, wide);
+    REQUIRE(wide.size() == n);
+    CHECK(std::equal(wide.begin(), wide.end(), values.begin()));
+  }
+  hdf5::Handle ds(H5Dopen2(file, "parallel", H5P_DEFAULT), H5Dclose, "open");
+  hdf5::Handle dcpl(H5Dget_create_plist(ds), H5Pclose, "dcpl");
+  hsize_t chunk[1] = {0};
+  CHECK(H5Pget_chunk(dcpl, 1, chunk) == 1);
+  CHECK(chunk[0] == hdf5::compressed_chunk_entries);
 }
