@@ -389,6 +389,20 @@ TEST_CASE("rules between rows: unique ids, consistent villages") {
             .villages.count() == 2);
 }
 
+TEST_CASE("a repeated id is found among many, with the row it was first used on") {
+  // Enough ids for the loader's id table to grow several times.
+  std::vector<Row> rows;
+  for (int i = 0; i < 5000; ++i) rows.push_back(valid_row("h" + std::to_string(i)));
+  rows.push_back(valid_row("h17"));
+  rows.push_back(valid_row("h4999"));
+  rows.push_back(valid_row("h4999 "));  // another id
+  CHECK(load_error(csv(rows)) ==
+        "households.csv:5002: column 'household_id': got 'h17'; expected a unique id (already "
+        "used on row 19)\n"
+        "households.csv:5003: column 'household_id': got 'h4999'; expected a unique id (already "
+        "used on row 5001)");
+}
+
 TEST_CASE("an unknown county lists the scenario's names") {
   const std::string m = load_error(csv({with(valid_row(), {{"county", "Yuexii"}})}));
   CHECK(m ==
