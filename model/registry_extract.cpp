@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <map>
+#include <limits>
+#include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -94,51 +94,188 @@ class Problems {
   std::size_t total_ = 0;
 };
 
+// The registry extract read in chunks of a fixed size, so that memory holds one chunk and not
+// the whole text (at national scale, 30 million rows, the text is about 4.7 GB). Works on files,
+// pipes and FIFOs alike: nothing seeks. A byte-order mark at the start is dropped, and each chunk
+// is checked to be UTF-8 as it arrives (a sequence may continue into the next chunk).
+class RegistryText {
+ public:
+  RegistryText(const std::filesystem::path& path, std::size_t chunk_bytes)
+      : in_(path, std::ios::binary), chunk_(std::max<std::size_t>(chunk_bytes, 1)) {
+    if (!in_) throw InputError(path.string() + ": cannot open the registry extract (" +
+                               std::strerror(errno) + ")");
+    // Excel's "CSV UTF-8" starts with a byte-order mark; it is not part of the first column
+    // name. The first three bytes are read on their own so that any chunk size can drop it.
+    in_.read(start_.data(), static_cast<std::streamsize>(start_.size()));
+    const auto got = static_cast<std::size_t>(in_.gcount());
+    if (got == start_.size() && std::string_view(start_.data(), got) == "\xEF\xBB\xBF") {
+      pos_ = end_ = start_.data();
+    } else {
+      pos_ = start_.data();
+      end_ = pos_ + got;
+      check_utf8(pos_, end_);
+    }
+    if (got < start_.size()) ended_ = true;
+    if (ended_) end_utf8();
+  }
+
+  // Whether a byte is left to read (reads the next chunk when this one is used up).
+  bool more() { return pos_ < end_ || read_chunk(); }
+  // The next byte, without taking it; -1 at the end.
+  int peek() { return more() ? static_cast<unsigned char>(*pos_) : -1; }
+
+  // The bytes of the current chunk not yet taken: [pos, end). Take them by moving pos.
+  const char* pos() const { return pos_; }
+  const char* end() const { return end_; }
+  void take_to(const char* p) { pos_ = p; }
+  char take() { return *pos_++; }
+
+  // The line of the first byte read so far that is not UTF-8 (0: none).
+  int invalid_utf8_line() const { return invalid_utf8_line_; }
+
+  // Reads the rest of the file (checking it), for the UTF-8 check before any other error is
+  // reported; returns the line of its first byte that is not UTF-8, or 0 if it is all UTF-8.
+  int read_rest_for_utf8() {
+    while (invalid_utf8_line_ == 0 && !ended_) {
+      pos_ = end_;
+      read_chunk();
+    }
+    return invalid_utf8_line_;
+  }
+
+ private:
+  bool read_chunk() {
+    if (ended_) return false;
+    // Not zeroed: only the bytes read are touched (a small file costs no 8 MiB of memory).
+    if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(chunk_);
+    in_.read(buffer_.get(), static_cast<std::streamsize>(chunk_));
+    const auto got = static_cast<std::size_t>(in_.gcount());
+    if (got < chunk_) ended_ = true;
+    pos_ = buffer_.get();
+    end_ = pos_ + got;
+    check_utf8(pos_, end_);
+    if (ended_) end_utf8();
+    return got > 0;
+  }
+
+  // Registry extracts saved from Excel on a Chinese Windows are often GB18030; their county
+  // names would otherwise be reported as unknown counties on every row. The line reported is
+  // that of the sequence's first byte (the bytes after it up to the bad one are no line ends).
+  void check_utf8(const char* p, const char* e) {
+    if (invalid_utf8_line_ != 0) return;
+    const char* const chunk_start = p;
+    auto invalid_at = [&](const char* at) {
+      invalid_utf8_line_ = 1 + static_cast<int>(lines_before_chunk_ + static_cast<std::size_t>(
+                                                    std::count(chunk_start, at, '\n')));
+    };
+    while (p < e) {
+      if (utf8_continuations_ == 0) {
+        // Eight ASCII bytes at a time.
+        std::uint64_t word;
+        while (e - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080u) == 0)) p += 8;
+        if (p == e) break;
+        const auto b = static_cast<unsigned char>(*p);
+        const int n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+        if (n == 0) return invalid_at(p);
+        utf8_continuations_ = n - 1;
+      } else {
+        if ((static_cast<unsigned char>(*p) >> 6) != 0x2) return invalid_at(p);
+        --utf8_continuations_;
+      }
+      ++p;
+    }
+    lines_before_chunk_ += static_cast<std::size_t>(std::count(chunk_start, e, '\n'));
+  }
+  // At the end of the file: a sequence cut short there.
+  void end_utf8() {
+    if (invalid_utf8_line_ == 0 && utf8_continuations_ > 0)
+      invalid_utf8_line_ = 1 + static_cast<int>(lines_before_chunk_);
+  }
+
+  std::ifstream in_;
+  std::size_t chunk_;
+  std::array<char, 3> start_{};  // the first bytes, read on their own (for the byte-order mark)
+  std::unique_ptr<char[]> buffer_;  // one chunk
+  const char* pos_ = nullptr;
+  const char* end_ = nullptr;
+  bool ended_ = false;  // the last read came short: the end of the file
+  int utf8_continuations_ = 0;  // continuation bytes still due in the current sequence
+  std::size_t lines_before_chunk_ = 0;
+  int invalid_utf8_line_ = 0;
+};
+
 // One record of an RFC 4180 file: fields separated by commas, a field in double quotes may hold
-// commas, newlines and doubled quotes. `line` is the line the record starts on.
+// commas, newlines and doubled quotes. `line` is the line the record starts on. The values lie
+// one after another in one string, which keeps its capacity from record to record.
 struct CsvRecord {
   int line = 0;
-  std::vector<std::string> fields;
+  std::string values;
+  std::vector<std::size_t> value_ends;  // where each field's value ends in `values`
   std::string error;  // a syntax error; the rest of that line was skipped
-  bool empty() const { return fields.size() == 1 && fields[0].empty(); }
+
+  std::size_t field_count() const { return value_ends.size(); }
+  std::string_view field(std::size_t i) const {
+    const std::size_t start = i == 0 ? 0 : value_ends[i - 1];
+    return std::string_view(values).substr(start, value_ends[i] - start);
+  }
+  bool empty() const { return value_ends.size() == 1 && value_ends[0] == 0; }
+  void end_field() { value_ends.push_back(values.size()); }
 };
 
 class CsvReader {
  public:
-  explicit CsvReader(std::string_view text) : text_(text) {}
+  explicit CsvReader(RegistryText& text) : text_(text) {}
 
-  // Reads the next record; false at the end of the input. Line ends may be LF or CRLF.
+  // Reads the next record; false at the end of the input. Line ends may be LF or CRLF. A record
+  // may continue over any number of chunks of the text.
   bool next(CsvRecord& r) {
-    if (pos_ >= text_.size()) return false;
+    if (!text_.more()) return false;
     r.line = line_;
-    r.fields.clear();
+    r.values.clear();
+    r.value_ends.clear();
     r.error.clear();
     enum class State { start, unquoted, quoted, after_quote } state = State::start;
-    std::string field;
     int quote_line = 0;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_++];
+    while (text_.more()) {
       if (state == State::quoted) {
-        if (c == '"' && pos_ < text_.size() && text_[pos_] == '"') {
-          field += '"';
-          ++pos_;
-        } else if (c == '"') {
-          state = State::after_quote;
+        // Everything up to the next quote or line end is the field's.
+        const char* p = text_.pos();
+        while (p < text_.end() && *p != '"' && *p != '\n') ++p;
+        r.values.append(text_.pos(), p);
+        text_.take_to(p);
+        if (p == text_.end()) continue;
+        const char c = text_.take();
+        if (c == '\n') {
+          ++line_;
+          r.values += c;
+        } else if (text_.peek() == '"') {
+          r.values += '"';
+          text_.take();
         } else {
-          if (c == '\n') ++line_;
-          field += c;
+          state = State::after_quote;
         }
         continue;
       }
-      if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') continue;
+      if (state != State::after_quote) {
+        // A run of plain bytes.
+        const char* p = text_.pos();
+        while (p < text_.end() && *p != ',' && *p != '"' && *p != '\n' && *p != '\r') ++p;
+        if (p != text_.pos()) {
+          r.values.append(text_.pos(), p);
+          text_.take_to(p);
+          state = State::unquoted;
+        }
+        if (p == text_.end()) continue;
+      }
+      const char c = text_.take();
+      if (c == '\r' && text_.peek() == '\n') continue;
       if (c == '\n') {
         ++line_;
-        r.fields.push_back(std::move(field));
+        r.end_field();
         return true;
       }
       if (c == ',') {
-        r.fields.push_back(std::move(field));
-        field.clear();
+        r.end_field();
         state = State::start;
       } else if (state == State::after_quote) {
         return fail(r, "a quoted field must end at its closing '\"' (put the whole field in "
@@ -149,8 +286,8 @@ class CsvReader {
                          "double any '\"' inside it)");
         state = State::quoted;
         quote_line = line_;
-      } else {
-        field += c;
+      } else {  // a '\r' not followed by '\n'
+        r.values += c;
         state = State::unquoted;
       }
     }
@@ -159,7 +296,7 @@ class CsvReader {
                 " is never closed";
       return true;
     }
-    r.fields.push_back(std::move(field));
+    r.end_field();
     return true;
   }
 
@@ -167,41 +304,133 @@ class CsvReader {
   // Records a syntax error and skips to the next line, where reading resumes.
   bool fail(CsvRecord& r, std::string message) {
     r.error = std::move(message);
-    while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
-    if (pos_ < text_.size()) {
-      ++pos_;
-      ++line_;
+    while (text_.more()) {
+      const char* p = text_.pos();
+      const auto* line_end = static_cast<const char*>(
+          std::memchr(p, '\n', static_cast<std::size_t>(text_.end() - p)));
+      if (line_end) {
+        text_.take_to(line_end + 1);
+        ++line_;
+        break;
+      }
+      text_.take_to(text_.end());
     }
     return true;
   }
 
-  std::string_view text_;
-  std::size_t pos_ = 0;
+  RegistryText& text_;
   int line_ = 1;
 };
 
-// The line of the first byte that is not UTF-8, or 0 if the text is valid UTF-8. Registry
-// extracts saved from Excel on a Chinese Windows are often GB18030; their county names would
-// otherwise be reported as unknown counties on every row.
-int first_invalid_utf8_line(std::string_view text) {
-  int line = 1;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return line;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return line;
-    if (b == '\n') ++line;
-    i += n;
+// The household ids read so far, each with the row it was first seen on, for the check that
+// ids are unique. A std::unordered_map<std::string, int> costs about 80 bytes a household (a
+// node, a string and a bucket): 2.4 GB at 30 million rows. Here the ids lie one after another in
+// blocks of 64 MiB (each entry: its row, its length, its bytes) and an open-addressing table,
+// 3/8 to 3/4 full, holds one 8-byte slot per id (part of the id's hash and where the entry
+// lies): 8 + the id's length + 11 to 21 bytes a household, and no allocation per id.
+class HouseholdIds {
+ public:
+  // The row `id` was first seen on; or, if it was not seen before, nothing (it is then recorded
+  // as seen on `row`).
+  std::optional<int> find_or_add(std::string_view id, int row) {
+    if ((count_ + 1) * 4 > slots_.size() * 3) grow();
+    const std::uint64_t hash = std::hash<std::string_view>()(id);
+    const std::uint64_t tag = tag_of(hash);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const std::uint64_t slot = slots_[i];
+      if (slot == 0) {
+        slots_[i] = tag | add(id, row);
+        ++count_;
+        return std::nullopt;
+      }
+      if ((slot & tag_mask) == tag && id_at(slot) == id) return row_at(slot);
+    }
   }
-  return 0;
-}
+
+ private:
+  // A slot: the top bits of the id's hash (the highest bit always set, so that no slot in use
+  // is 0), the block and the offset in it of the entry.
+  static constexpr int offset_bits = 26;
+  static constexpr int block_bits = 16;
+  static constexpr int tag_shift = offset_bits + block_bits;
+  static constexpr std::size_t block_bytes = std::size_t{1} << offset_bits;
+  static constexpr std::uint64_t tag_mask = ~std::uint64_t{0} << tag_shift;
+  static constexpr std::size_t entry_header = sizeof(std::int32_t) + sizeof(std::uint32_t);
+
+  static std::uint64_t tag_of(std::uint64_t hash) { return (hash & tag_mask) | (std::uint64_t{1} << 63); }
+
+  const char* entry_at(std::uint64_t slot) const {
+    const std::size_t block = (slot >> offset_bits) & ((std::size_t{1} << block_bits) - 1);
+    return blocks_[block].get() + (slot & (block_bytes - 1));
+  }
+  int row_at(std::uint64_t slot) const {
+    std::int32_t row;
+    std::memcpy(&row, entry_at(slot), sizeof row);
+    return row;
+  }
+  std::string_view id_at(std::uint64_t slot) const {
+    const char* entry = entry_at(slot);
+    std::uint32_t length;
+    std::memcpy(&length, entry + sizeof(std::int32_t), sizeof length);
+    return {entry + entry_header, length};
+  }
+
+  // Stores the entry; returns the slot's block and offset bits.
+  std::uint64_t add(std::string_view id, int row) {
+    if (id.size() > std::numeric_limits<std::uint32_t>::max())
+      throw std::length_error("a household id longer than 4 GiB");
+    const std::size_t bytes = entry_header + id.size();
+    if (blocks_.empty() || block_used_ + bytes > block_size_) {
+      // A new block; an id longer than a block gets one of its own.
+      if (blocks_.size() == (std::size_t{1} << block_bits))
+        throw std::length_error("too many household ids");
+      block_size_ = std::max(block_bytes, bytes);
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
+      block_used_ = 0;
+    }
+    char* entry = blocks_.back().get() + block_used_;
+    const std::int32_t row32 = row;
+    const auto length = static_cast<std::uint32_t>(id.size());
+    std::memcpy(entry, &row32, sizeof row32);
+    std::memcpy(entry + sizeof row32, &length, sizeof length);
+    std::memcpy(entry + entry_header, id.data(), id.size());
+    const std::uint64_t where = (std::uint64_t{blocks_.size() - 1} << offset_bits) | block_used_;
+    block_used_ += bytes;
+    return where;
+  }
+
+  void grow() {
+    std::vector<std::uint64_t> old(std::max<std::size_t>(slots_.size() * 2, 1024), 0);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const std::uint64_t slot : old) {
+      if (slot == 0) continue;
+      std::size_t i = std::hash<std::string_view>()(id_at(slot)) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t block_size_ = 0;  // of the last block
+  std::size_t block_used_ = 0;  // bytes used in the last block
+  std::vector<std::uint64_t> slots_;  // 0: empty; a power of two of them
+  std::size_t count_ = 0;
+};
+
+// Strings looked up by a string_view without making a std::string of it.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
 
 // One household row as read; every column's value is checked before it is kept.
+// Its texts point into the record.
 struct Row {
-  std::string id;
+  std::string_view id;
   CountyIndex county = 0;
-  std::string village;
+  std::string_view village;
   std::array<float, 5> village_values{};  // in the order of village_columns
   std::uint8_t size = 0;
   std::array<std::uint8_t, age_band_count> members{};
@@ -223,7 +452,7 @@ class RowReader {
       : problems_(problems), record_(record), position_(position) {}
 
   std::string_view text(Col c) const {
-    return record_.fields[static_cast<std::size_t>(position_[static_cast<std::size_t>(c)])];
+    return record_.field(static_cast<std::size_t>(position_[static_cast<std::size_t>(c)]));
   }
   void fail(Col c, const std::string& expected) {
     problems_.add_value(record_.line, c, text(c), expected);
@@ -303,47 +532,35 @@ void append_village(Villages& v, CountyIndex county, const std::array<float, 5>&
   v.collective_income.push_back(values[4]);
 }
 
-// The whole file in one string, read straight into it (one copy of the text in memory, not the
-// two of a stringstream: at national scale, 30 million rows, the text is about 3 GB).
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open the registry extract (" +
-                            std::strerror(errno) + ")");
-  std::string text;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.read(text.data(), size);
-    text.resize(static_cast<std::size_t>(in.gcount()));
-  } else {  // not seekable (a pipe): read as it comes
-    std::ostringstream rest;
-    in.clear();
-    rest << in.rdbuf();
-    text = rest.str();
+// Throws the problems found so far, if any. A file that is not UTF-8 is reported once, with the
+// fix, and not by its consequences (every county unknown): before any other problem is
+// reported the rest of the file is read to check that it is UTF-8.
+void throw_if_any(Problems& problems, RegistryText& text, const std::string& file) {
+  if (problems.count() == 0 && text.invalid_utf8_line() == 0) return;
+  if (const int line = text.read_rest_for_utf8()) {
+    Problems not_utf8(file);
+    not_utf8.add(line, "the text is not UTF-8; expected a UTF-8 file (convert one saved as "
+                       "GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
+    not_utf8.throw_if_any();
   }
-  return text;
+  problems.throw_if_any();
 }
 
 }  // namespace
 
 Population load_registry_csv(const std::filesystem::path& path, const Scenario& scenario) {
+  return load_registry_csv(path, scenario, RegistryReadOptions{});
+}
+
+Population load_registry_csv(const std::filesystem::path& path, const Scenario& scenario,
+                             const RegistryReadOptions& options) {
   const std::string file = path.string();
-  std::string content = read_file(path);
-  std::string_view text = content;
-  // Excel's "CSV UTF-8" starts with a byte-order mark; it is not part of the first column name.
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  RegistryText text(path, options.chunk_bytes);
   Problems problems(file);
-  if (const int line = first_invalid_utf8_line(text)) {
-    problems.add(line, "the text is not UTF-8; expected a UTF-8 file (convert one saved as "
-                       "GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
-    problems.throw_if_any();
-  }
-  if (text.empty()) {
+  if (!text.more()) {
     problems.add(1, "the file is empty; expected a header row naming the columns (" +
                         join(column_names) + ")");
-    problems.throw_if_any();
+    throw_if_any(problems, text, file);
   }
 
   // Header: every column exactly once, nothing else. Rows are not read if the header is wrong:
@@ -353,13 +570,13 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
   reader.next(record);
   if (!record.error.empty()) problems.add(record.line, record.error);
   else if (record.empty()) problems.add(1, "the first line is empty; expected a header row naming the columns");
-  problems.throw_if_any();
+  throw_if_any(problems, text, file);
   const std::vector<std::string> known(column_names.begin(), column_names.end());
   std::array<int, column_count> position;
   position.fill(-1);
   std::vector<std::string> suggested;
-  for (std::size_t i = 0; i < record.fields.size(); ++i) {
-    const std::string& name = record.fields[i];
+  for (std::size_t i = 0; i < record.field_count(); ++i) {
+    const std::string name(record.field(i));
     const auto it = std::find(column_names.begin(), column_names.end(), name);
     if (it == column_names.end()) {
       const std::string m = closest_match(name, known);
@@ -383,11 +600,11 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
     if (position[c] < 0 && std::find(suggested.begin(), suggested.end(), name) == suggested.end())
       problems.add(1, "missing column '" + name + "'");
   }
-  problems.throw_if_any();
-  const std::size_t header_fields = record.fields.size();
+  throw_if_any(problems, text, file);
+  const std::size_t header_fields = record.field_count();
 
   // Counties by either name; villages by (county, code).
-  std::unordered_map<std::string, CountyIndex> county_index;
+  std::unordered_map<std::string, CountyIndex, StringHash, std::equal_to<>> county_index;
   std::vector<std::string> county_names;
   for (std::size_t c = 0; c < scenario.counties.size(); ++c) {
     county_index[scenario.counties[c].name] = static_cast<CountyIndex>(c);
@@ -398,12 +615,16 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
   std::string county_list;
   for (const auto& n : county_names) county_list += (county_list.empty() ? "" : ", ") + n;
 
-  std::map<std::pair<std::uint8_t, std::string>, VillageSeen> villages;
-  std::unordered_map<std::string, int> id_rows;
+  // Villages by their county's index (two bytes) followed by their code.
+  std::unordered_map<std::string, VillageSeen> villages;
+  std::string village_key;  // keeps its capacity: no allocation per row
+  HouseholdIds ids;
   Population pop;
   std::size_t rows = 0;
 
   while (reader.next(record)) {
+    // A file that is not UTF-8 is reported alone (throw_if_any below).
+    if (text.invalid_utf8_line() != 0) break;
     ++rows;
     const int line = record.line;
     if (!record.error.empty()) {
@@ -414,11 +635,11 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
       problems.add(line, "empty line; expected a household row");
       continue;
     }
-    if (record.fields.size() != header_fields) {
-      if (record.fields[0].starts_with('#'))
+    if (record.field_count() != header_fields) {
+      if (record.field(0).starts_with('#'))
         problems.add(line, "comment lines are not allowed; expected a household row");
       else
-        problems.add(line, "got " + std::to_string(record.fields.size()) + " fields; expected " +
+        problems.add(line, "got " + std::to_string(record.field_count()) + " fields; expected " +
                                std::to_string(header_fields) + " (one per header column)");
       continue;
     }
@@ -427,16 +648,16 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
     RowReader in(problems, record, position);
     Row r;
 
-    r.id = std::string(in.text(Col::household_id));
+    r.id = in.text(Col::household_id);
     if (r.id.empty()) {
       in.fail(Col::household_id, "a non-empty household id");
-    } else if (const auto [it, inserted] = id_rows.try_emplace(r.id, line); !inserted) {
+    } else if (const std::optional<int> first_row = ids.find_or_add(r.id, line)) {
       in.fail(Col::household_id, "a unique id (already used on row " +
-                                     std::to_string(it->second) + ")");
+                                     std::to_string(*first_row) + ")");
     }
 
     bool county_ok = false;
-    if (const auto it = county_index.find(std::string(in.text(Col::county)));
+    if (const auto it = county_index.find(in.text(Col::county));
         it != county_index.end()) {
       r.county = it->second;
       county_ok = true;
@@ -444,7 +665,7 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
       const std::string m = closest_match(in.text(Col::county), county_names);
       in.fail(Col::county, "one of " + county_list + (m.empty() ? "" : "; did you mean '" + m + "'?"));
     }
-    r.village = std::string(in.text(Col::village));
+    r.village = in.text(Col::village);
     if (r.village.empty()) in.fail(Col::village, "a non-empty village code");
 
     // Village columns, held as floats so that rows of one village compare by value (the flags
@@ -541,7 +762,9 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
     // The village: numbered at its first row; later rows must repeat its attributes.
     std::uint32_t village_index = 0;
     if (county_ok && !r.village.empty() && village_values_ok) {
-      auto [it, inserted] = villages.try_emplace({r.county, r.village});
+      village_key.assign({static_cast<char>(r.county & 0xFF), static_cast<char>(r.county >> 8)});
+      village_key += r.village;
+      auto [it, inserted] = villages.try_emplace(village_key);
       VillageSeen& seen = it->second;
       if (inserted) {
         seen.index = static_cast<std::uint32_t>(pop.villages.count());
@@ -554,7 +777,7 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
           if (seen.values[k] != r.village_values[k])
             in.fail(village_columns[k], "'" + seen.texts[k] + "' as on row " +
                                             std::to_string(seen.first_row) + ", the first row of village '" +
-                                            r.village + "' in " + scenario.counties[r.county].name);
+                                            std::string(r.village) + "' in " + scenario.counties[r.county].name);
       }
       village_index = seen.index;
     }
@@ -564,7 +787,7 @@ Population load_registry_csv(const std::filesystem::path& path, const Scenario& 
   }
 
   if (rows == 0) problems.add(2, "no household rows after the header; expected one row per household");
-  problems.throw_if_any();
+  throw_if_any(problems, text, file);
   return pop;
 }
 

@@ -10,8 +10,10 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "population_synthesis.h"
@@ -387,6 +389,20 @@ TEST_CASE("rules between rows: unique ids, consistent villages") {
             .villages.count() == 2);
 }
 
+TEST_CASE("a repeated id is found among many, with the row it was first used on") {
+  // Enough ids for the loader's id table to grow several times.
+  std::vector<Row> rows;
+  for (int i = 0; i < 5000; ++i) rows.push_back(valid_row("h" + std::to_string(i)));
+  rows.push_back(valid_row("h17"));
+  rows.push_back(valid_row("h4999"));
+  rows.push_back(valid_row("h4999 "));  // another id
+  CHECK(load_error(csv(rows)) ==
+        "households.csv:5002: column 'household_id': got 'h17'; expected a unique id (already "
+        "used on row 19)\n"
+        "households.csv:5003: column 'household_id': got 'h4999'; expected a unique id (already "
+        "used on row 5001)");
+}
+
 TEST_CASE("an unknown county lists the scenario's names") {
   const std::string m = load_error(csv({with(valid_row(), {{"county", "Yuexii"}})}));
   CHECK(m ==
@@ -500,4 +516,148 @@ TEST_CASE("the template in scenarios/data loads with the default scenario") {
   }
   CHECK(wubao_elderly);
   CHECK(no_secondary);
+}
+
+namespace {
+
+// What loading a text gives: the population, or the message of the InputError (with the
+// temporary directory taken out, as load_error does).
+struct Loaded {
+  Population population;
+  std::string error;
+};
+
+Loaded load_in_chunks(const std::filesystem::path& path, std::size_t chunk_bytes) {
+  Loaded out;
+  try {
+    out.population = load_registry_csv(path, scenario(), RegistryReadOptions{chunk_bytes});
+  } catch (const InputError& e) {
+    out.error = e.what();
+    const std::string prefix = path.string();
+    for (std::size_t at; (at = out.error.find(prefix)) != std::string::npos;)
+      out.error.replace(at, prefix.size(), "households.csv");
+  }
+  return out;
+}
+
+// Loads `text` whole and then in chunks of every size from 1 to 64 bytes, so that a chunk ends
+// at every byte of it (inside a quoted field, between '\r' and '\n', inside a doubled quote, a
+// UTF-8 sequence or the byte-order mark); every reading must give what the whole one gives.
+Loaded load_every_way(const std::string& text) {
+  const auto path = write_text(text, "chunked.csv");
+  Loaded whole = load_in_chunks(path, RegistryReadOptions{}.chunk_bytes);
+  for (std::size_t chunk = 1; chunk <= 64; ++chunk) {
+    INFO("chunks of " << chunk << " bytes");
+    const Loaded part = load_in_chunks(path, chunk);
+    REQUIRE(part.error == whole.error);
+    REQUIRE(part.population.households.count() == whole.population.households.count());
+    check_same(part.population, whole.population);
+  }
+  return whole;
+}
+
+// `text` with every line end made CRLF.
+std::string crlf(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a file read in chunks of any size loads as when read whole") {
+  // A byte-order mark, CRLF line ends, quoted fields holding line ends (LF and CRLF), commas and
+  // doubled quotes, Chinese county names (three-byte UTF-8), no final newline.
+  const std::string village = "\"Yuexi \"\"v1\"\",\nnorth\"";
+  const std::string valid =
+      "\xEF\xBB\xBF" +
+      crlf(csv({with(valid_row("\"h\"\"1\""), {{"village", village}}),
+                with(valid_row("h2"), {{"village", village}, {"county", "岳西县"}}),
+                with(valid_row("\"h\n3\""), {{"county", "Taihu"}, {"village", "\"a\r\nb\""}}),
+                with(valid_row("h4"), {{"village", "\"\"\"\"\"\""}, {"land", "\"1.25\""}})}));
+  const std::string no_final_newline = valid.substr(0, valid.size() - 2);
+  for (const std::string& text : {valid, no_final_newline}) {
+    const Loaded loaded = load_every_way(text);
+    REQUIRE(loaded.error == "");
+    const Households& h = loaded.population.households;
+    REQUIRE(h.count() == 4);
+    // Rows 1 and 2 are one village (the same code, a field over two lines); "a\r\nb" and '""'
+    // are two more.
+    CHECK(h.village == std::vector<std::uint32_t>{0, 0, 1, 2});
+    CHECK(loaded.population.villages.count() == 3);
+    CHECK(h.land[3] == 1.25f);
+    CHECK(h.entry_year[3] == 2014);
+  }
+
+  // Values read across chunk ends appear whole in the messages, and a record after a quoted line
+  // end keeps its first line's number; the last row has an error and no final newline.
+  const std::string with_errors =
+      "\xEF\xBB\xBF" +
+      crlf(csv({with(valid_row("h1"), {{"village", village}}),
+                with(valid_row("h2"), {{"labour", "\"we\"\"ak\nly\""}}),
+                with(valid_row("h1"), {{"county", "岳西"}}),
+                with(valid_row("h3"), {{"village", "Yuexi \"v1\""}}),
+                with(valid_row("h4"), {{"size", "0"}})}));
+  const std::string expected =
+      "households.csv:4: column 'labour': got 'we\"ak\r\nly'; expected one of normal, weak, none\n"
+      "households.csv:6: column 'household_id': got 'h1'; expected a unique id (already used on "
+      "row 2)\n"
+      "households.csv:6: column 'county': got '岳西'; expected one of Yuexi, Qianshan, Taihu, "
+      "Susong, Wangjiang, Huaining, Tongcheng, Zongyang, Yingjiang, Daguan, Yixiu, 岳西县, "
+      "潜山县, 太湖县, 宿松县, 望江县, 怀宁县, 桐城市, 枞阳县, 迎江区, 大观区, 宜秀区\n"
+      "households.csv:7: a '\"' inside an unquoted field (put the whole field in quotes and "
+      "double any '\"' inside it)\n"
+      "households.csv:8: column 'size': got '0'; expected an integer in 1 .. 20";
+  CHECK(load_every_way(with_errors).error == expected);
+  CHECK(load_every_way(with_errors.substr(0, with_errors.size() - 2)).error == expected);
+
+  // A quoted field never closed, a quote after a closing quote, an empty line.
+  CHECK(load_every_way(csv({valid_row("h1")}) + "h2,\"Yuexi\r\n\"\"").error ==
+        "households.csv:3: the quoted field opened on line 3 is never closed");
+  CHECK(load_every_way(crlf(csv({with(valid_row("h1"), {{"county", "\"Yuexi\"x"}})})) + "\r\n").error ==
+        "households.csv:2: a quoted field must end at its closing '\"' (put the whole field in "
+        "quotes and double any '\"' inside it)\n"
+        "households.csv:3: empty line; expected a household row");
+  // A '\r' not before '\n' is part of the value.
+  CHECK(load_every_way(csv({with(valid_row("h1"), {{"labour", "weak\r"}})})).error ==
+        "households.csv:2: column 'labour': got 'weak\r'; expected one of normal, weak, none");
+
+  // A file that is not UTF-8 is reported alone, whichever chunk holds the bad byte, even after
+  // a header error; a UTF-8 sequence cut short by the end of the file is not UTF-8 either.
+  const std::string gb18030_county = "\xD4\xC0\xCE\xF7\xCF\xD8";
+  CHECK(load_every_way(csv({valid_row("h1"), with(valid_row("h2"), {{"county", gb18030_county}})})).error ==
+        "households.csv:3: the text is not UTF-8; expected a UTF-8 file (convert one saved as "
+        "GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
+  std::vector<std::string> misspelt = columns;
+  misspelt[20] = "income_wages";
+  CHECK(load_every_way(csv({valid_row("h1"), with(valid_row("h2"), {{"county", gb18030_county}})}, misspelt))
+            .error == "households.csv:3: the text is not UTF-8; expected a UTF-8 file (convert one "
+                      "saved as GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
+  CHECK(load_every_way(csv({valid_row("h1")}) + "\xE5\xB2").error ==
+        "households.csv:3: the text is not UTF-8; expected a UTF-8 file (convert one saved as "
+        "GBK/GB18030 with: iconv -f GB18030 -t UTF-8)");
+  // The byte-order mark alone, or cut short.
+  CHECK(load_every_way("\xEF\xBB\xBF").error.starts_with("households.csv:1: the file is empty;"));
+  CHECK(load_every_way("\xEF\xBB").error == "households.csv:1: the text is not UTF-8; expected a "
+                                            "UTF-8 file (convert one saved as GBK/GB18030 with: "
+                                            "iconv -f GB18030 -t UTF-8)");
+}
+
+TEST_CASE("a registry extract is read from a pipe (a FIFO), which cannot seek") {
+  const auto fifo = temp_path("households.fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string text = crlf(csv({valid_row("h1"), with(valid_row("h2"), {{"county", "Taihu"}})}));
+  for (const std::size_t chunk : {std::size_t{7}, RegistryReadOptions{}.chunk_bytes}) {
+    // The writer blocks until the loader opens the FIFO; the text fits in the pipe's buffer.
+    std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+    const Loaded loaded = load_in_chunks(fifo, chunk);
+    writer.join();
+    CHECK(loaded.error == "");
+    CHECK(loaded.population.households.county == std::vector<CountyIndex>{0, 2});
+  }
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << csv({valid_row("h1"), valid_row("h1")}); });
+  const Loaded loaded = load_in_chunks(fifo, 5);
+  writer.join();
+  CHECK(loaded.error == "households.csv:3: column 'household_id': got 'h1'; expected a unique id "
+                        "(already used on row 2)");
 }
