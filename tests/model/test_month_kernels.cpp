@@ -13,6 +13,7 @@
 #include "income_process.h"
 #include "month_kernels.h"
 #include "random.h"
+#include "test_support.h"
 
 using namespace tuopin;
 
@@ -281,4 +282,22 @@ TEST_CASE("near_assessment_threshold flags every threshold of the verification a
         }
       }
   CHECK(changes >= 3);
+}
+
+// The whole month loop and assessment with each kernel version: every table of the result the
+// same, with every measure on, a flood (disaster damage) and the survey error. The baseline is
+// the Release build's code for income_normals.cpp (see above): make sanitize leaves this out.
+TEST_CASE("a run with every measure on gives the same results with every kernel version") {
+  Restore restore;
+  const LoadedScenario loaded = test::small_scenario(
+      "[shocks]\nflood_year = 2016\nflood_village_share = 0.3\n", 6000, "", test::all_measures_on);
+  REQUIRE(loaded.scenario.assessment.survey_error_sd > 0);
+  std::vector<std::uint64_t> hashes;
+  for (int level : {0, 1, 2}) {
+    use_wide_month_kernels(level > 0, level > 1);
+    hashes.push_back(test::hash_result(test::run(loaded.scenario, 2)));
+  }
+  MESSAGE("month kernels on this processor: " << std::string(month_kernel_level()));
+  CHECK(hashes[0] == hashes[1]);
+  CHECK(hashes[0] == hashes[2]);
 }
