@@ -382,10 +382,12 @@ class HouseholdIds {
       throw std::length_error("a household id longer than 4 GiB");
     const std::size_t bytes = entry_header + id.size();
     if (blocks_.empty() || block_used_ + bytes > block_size_) {
-      // A new block; an id longer than a block gets one of its own.
+      // A new block, 64 kB for the first and doubling up to block_bytes (a small file needs
+      // little); an id longer than a block gets one of its own.
       if (blocks_.size() == (std::size_t{1} << block_bits))
         throw std::length_error("too many household ids");
-      block_size_ = std::max(block_bytes, bytes);
+      const std::size_t next = blocks_.size() < 10 ? (std::size_t{1} << 16) << blocks_.size() : block_bytes;
+      block_size_ = std::max(std::min(next, block_bytes), bytes);
       blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
       block_used_ = 0;
     }
