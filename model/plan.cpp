@@ -120,13 +120,24 @@ LongKey long_key(const Candidate& c, PriorityRule rule, bool uniform, std::uint3
           index};
 }
 
+// What the walk of a pool reads of a candidate, stored in the pool's own order (index), so that
+// the walk does not chase candidates across every block's list.
+struct Request {
+  std::int64_t cost_fen;
+  std::uint32_t limit_key;
+  std::uint16_t limit;
+  std::uint8_t measure;
+  std::uint8_t tier;
+};
+static_assert(sizeof(Request) == 16);
+
 // The caps of a pool's requests: each (measure, limit_key) with a limit is a group, numbered in
 // order of first appearance through a small open-addressing table. A group's requests are all
 // skipped once its count reaches the largest limit among them, so a pool whose remaining
 // requests all belong to such groups can fund nothing more.
 class CapGroups {
  public:
-  std::uint32_t group_of(const Candidate& c) {
+  std::uint32_t group_of(const Request& c) {
     const std::uint64_t key = static_cast<std::uint64_t>(c.measure) << 32 | c.limit_key;
     if (2 * (used_.size() + 1) > slots_.size()) grow();
     std::size_t h = slot(key);
@@ -171,8 +182,8 @@ class CapGroups {
 // pool that runs dry sorts only what it could fund. A chunk is sized by what the money left
 // could buy, and by how many requests the caps still allow.
 template <typename Key>
-void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand, PoolBook& pools, int county,
-               FundSource src, bool skip_unaffordable, std::vector<Candidate>& funded) {
+void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, const std::vector<const Candidate*>& cand,
+               PoolBook& pools, int county, FundSource src, bool skip_unaffordable, std::vector<Candidate>& funded) {
   const std::size_t N = keys.size();
   std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
   std::array<std::size_t, 257> tier_start{};  // counts, then the first position of each tier
@@ -180,7 +191,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand
   std::vector<std::uint32_t> group;  // by index: a capped request's group
   std::size_t unlimited = 0;         // requests without a cap not yet walked
   for (std::size_t i = 0; i < N; ++i) {
-    const Candidate& c = *cand[i];
+    const Request& c = request[i];
     cheapest = std::min(cheapest, c.cost_fen);
     ++tier_start[c.tier + 1];
     if (c.limit > 0) {
@@ -202,7 +213,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand
   if (!one_tier) {  // group the keys by tier
     std::vector<Key> by_tier(N);
     std::array<std::size_t, 257> next = tier_start;
-    for (const Key& k : keys) by_tier[next[cand[k.index()]->tier]++] = k;
+    for (const Key& k : keys) by_tier[next[request[k.index()].tier]++] = k;
     keys.swap(by_tier);
   }
   for (int t = 0; t < 256; ++t) {
@@ -222,7 +233,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand
       std::sort(first, last);
       for (auto it = first; it != last; ++it) {
         const std::uint32_t i = it->index();
-        const Candidate& c = *cand[i];
+        const Request& c = request[i];
         if (c.limit > 0) {
           const std::uint32_t g = group[i];
           int& n = caps.used_[g];
@@ -234,7 +245,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand
             ++n;
             --allowed;
             if (n >= caps.largest_[g]) live -= caps.unvisited_[g];  // the group is full
-            funded.push_back(c);
+            funded.push_back(*cand[i]);
             continue;
           }
         } else {
@@ -242,7 +253,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<const Candidate*>& cand
           --unlimited;
           --allowed;
           if (pools.try_spend(county, src, c.cost_fen)) {
-            funded.push_back(c);
+            funded.push_back(*cand[i]);
             continue;
           }
         }
@@ -287,10 +298,12 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
       sizes[p] += counts[l * P + p];
     }
   std::vector<std::vector<const Candidate*>> by_pool(P);
+  std::vector<std::vector<Request>> requests(P);
   std::vector<std::vector<ShortKey>> short_keys_of(short_keys ? P : 0);
   std::vector<std::vector<LongKey>> long_keys_of(short_keys ? 0 : P);
   for (std::size_t p = 0; p < P; ++p) {
     by_pool[p].resize(sizes[p]);
+    requests[p].resize(sizes[p]);
     if (short_keys) short_keys_of[p].resize(sizes[p]);
     else long_keys_of[p].resize(sizes[p]);
   }
@@ -300,6 +313,7 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
       const std::size_t p = pool_of(c);
       const auto at = static_cast<std::uint32_t>(next[p]++);
       by_pool[p][at] = &c;
+      requests[p][at] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
       if (short_keys) short_keys_of[p][at] = short_key(c, uniform, at);
       else long_keys_of[p][at] = long_key(c, funding.priority, uniform, at);
     }
@@ -309,8 +323,8 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
     if (by_pool[p].empty()) return;
     const int c = static_cast<int>(p / pool_source_count);
     const auto src = static_cast<FundSource>(p % pool_source_count);
-    if (short_keys) fund_pool(short_keys_of[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
-    else fund_pool(long_keys_of[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
+    if (short_keys) fund_pool(short_keys_of[p], requests[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
+    else fund_pool(long_keys_of[p], requests[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
   });
   std::size_t total = 0;
   for (const auto& f : funded) total += f.size();
