@@ -291,9 +291,11 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
   });
   const bool short_keys =
       uniform || (funding.priority == PriorityRule::gap && std::find(nan_gap.begin(), nan_gap.end(), 1) == nan_gap.end());
-  std::vector<std::size_t> sizes(P, 0), offset(L * P, 0);
-  for (std::size_t p = 0; p < P; ++p)
-    for (std::size_t l = 0; l < L; ++l) {
+  // offset[l][p]: the candidates of pool p in the lists before l (walked list by list, so the
+  // tables are read in memory order); sizes[p] ends as the pool's total.
+  std::vector<std::size_t> sizes(P, 0), offset(L * P);
+  for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t p = 0; p < P; ++p) {
       offset[l * P + p] = sizes[p];
       sizes[p] += counts[l * P + p];
     }
