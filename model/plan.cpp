@@ -176,6 +176,43 @@ class CapGroups {
   std::vector<Slot> slots_;
 };
 
+// Sorts a chunk of short keys as operator< does: an LSD radix sort on `hi` (8-bit digits; a
+// pass is skipped where every key has the same digit), stable, then each run of keys with equal
+// `hi` (the same priority and draw: rare) sorted by `lo`. `buffer` is scratch.
+void sort_keys(ShortKey* first, ShortKey* last, std::vector<ShortKey>& buffer) {
+  const auto n = static_cast<std::size_t>(last - first);
+  if (n < 512) {
+    std::sort(first, last);
+    return;
+  }
+  std::size_t count[8][256] = {};
+  for (const ShortKey* k = first; k != last; ++k)
+    for (int d = 0; d < 8; ++d) ++count[d][(k->hi >> (8 * d)) & 0xFF];
+  buffer.resize(n);
+  ShortKey* from = first;
+  ShortKey* to = buffer.data();
+  for (int d = 0; d < 8; ++d) {
+    if (count[d][(first->hi >> (8 * d)) & 0xFF] == n) continue;  // one digit for all: order kept
+    std::size_t next[256];
+    std::size_t sum = 0;
+    for (int b = 0; b < 256; ++b) {
+      next[b] = sum;
+      sum += count[d][b];
+    }
+    for (const ShortKey* k = from; k != from + n; ++k) to[next[(k->hi >> (8 * d)) & 0xFF]++] = *k;
+    std::swap(from, to);
+  }
+  if (from != first) std::copy(from, from + n, first);
+  for (ShortKey* run = first; run != last;) {
+    ShortKey* end = run + 1;
+    while (end != last && end->hi == run->hi) ++end;
+    if (end - run > 1) std::sort(run, end);
+    run = end;
+  }
+}
+
+void sort_keys(LongKey* first, LongKey* last, std::vector<LongKey>&) { std::sort(first, last); }
+
 // Funds one pool from its keys (in index order) and its candidates (by index): the keys are
 // grouped by tier, and each tier is walked in sorted chunks: each chunk is the next best
 // `chunk` keys (nth_element), sorted, so the walk sees exactly the fully sorted order, but a
@@ -216,6 +253,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, cons
     for (const Key& k : keys) by_tier[next[request[k.index()].tier]++] = k;
     keys.swap(by_tier);
   }
+  std::vector<Key> buffer;
   for (int t = 0; t < 256; ++t) {
     std::size_t done = tier_start[t];
     const std::size_t end = tier_start[t + 1];
@@ -230,7 +268,7 @@ void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, cons
       const auto last = first + static_cast<std::ptrdiff_t>(chunk);
       const auto tier_end = keys.begin() + static_cast<std::ptrdiff_t>(end);
       if (last != tier_end) std::nth_element(first, last, tier_end);
-      std::sort(first, last);
+      sort_keys(&*first, &*first + chunk, buffer);
       for (auto it = first; it != last; ++it) {
         const std::uint32_t i = it->index();
         const Request& c = request[i];
