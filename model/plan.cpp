@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <span>
 #include <stdexcept>
 
 #include <tbb/parallel_for.h>
@@ -219,8 +221,8 @@ void sort_keys(LongKey* first, LongKey* last, std::vector<LongKey>&) { std::sort
 // pool that runs dry sorts only what it could fund. A chunk is sized by what the money left
 // could buy, and by how many requests the caps still allow.
 template <typename Key>
-void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, const std::vector<const Candidate*>& cand,
-               PoolBook& pools, int county, FundSource src, bool skip_unaffordable, std::vector<Candidate>& funded) {
+void fund_pool(std::span<Key> keys, const Request* request, const Candidate* const* cand, PoolBook& pools, int county,
+               FundSource src, bool skip_unaffordable, std::vector<Candidate>& funded) {
   const std::size_t N = keys.size();
   std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
   std::array<std::size_t, 257> tier_start{};  // counts, then the first position of each tier
@@ -248,10 +250,9 @@ void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, cons
   const bool one_tier = *std::max_element(tier_start.begin(), tier_start.end()) == N;
   for (int t = 0; t < 256; ++t) tier_start[t + 1] += tier_start[t];
   if (!one_tier) {  // group the keys by tier
-    std::vector<Key> by_tier(N);
+    const std::vector<Key> by_index(keys.begin(), keys.end());
     std::array<std::size_t, 257> next = tier_start;
-    for (const Key& k : keys) by_tier[next[request[k.index()].tier]++] = k;
-    keys.swap(by_tier);
+    for (const Key& k : by_index) keys[next[request[k.index()].tier]++] = k;
   }
   std::vector<Key> buffer;
   for (int t = 0; t < 256; ++t) {
@@ -264,11 +265,11 @@ void fund_pool(std::vector<Key>& keys, const std::vector<Request>& request, cons
       std::size_t want = allowed;
       if (cheapest > 0) want = std::min<std::size_t>(want, static_cast<std::size_t>(left / cheapest));
       if (want < chunk) chunk = std::min(chunk, std::max<std::size_t>(4096, want + 1024));
-      const auto first = keys.begin() + static_cast<std::ptrdiff_t>(done);
-      const auto last = first + static_cast<std::ptrdiff_t>(chunk);
-      const auto tier_end = keys.begin() + static_cast<std::ptrdiff_t>(end);
+      Key* const first = keys.data() + done;
+      Key* const last = first + chunk;
+      Key* const tier_end = keys.data() + end;
       if (last != tier_end) std::nth_element(first, last, tier_end);
-      sort_keys(&*first, &*first + chunk, buffer);
+      sort_keys(first, last, buffer);
       for (auto it = first; it != last; ++it) {
         const std::uint32_t i = it->index();
         const Request& c = request[i];
@@ -331,45 +332,51 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
       uniform || (funding.priority == PriorityRule::gap && std::find(nan_gap.begin(), nan_gap.end(), 1) == nan_gap.end());
   // offset[l][p]: the candidates of pool p in the lists before l (walked list by list, so the
   // tables are read in memory order); sizes[p] ends as the pool's total.
-  std::vector<std::size_t> sizes(P, 0), offset(L * P);
+  std::vector<std::size_t> sizes(P, 0);
+  const std::unique_ptr<std::size_t[]> offset(new std::size_t[L * P]);
   for (std::size_t l = 0; l < L; ++l)
     for (std::size_t p = 0; p < P; ++p) {
       offset[l * P + p] = sizes[p];
       sizes[p] += counts[l * P + p];
     }
-  std::vector<std::vector<const Candidate*>> by_pool(P);
-  std::vector<std::vector<Request>> requests(P);
-  std::vector<std::vector<ShortKey>> short_keys_of(short_keys ? P : 0);
-  std::vector<std::vector<LongKey>> long_keys_of(short_keys ? 0 : P);
-  for (std::size_t p = 0; p < P; ++p) {
-    by_pool[p].resize(sizes[p]);
-    requests[p].resize(sizes[p]);
-    if (short_keys) short_keys_of[p].resize(sizes[p]);
-    else long_keys_of[p].resize(sizes[p]);
-  }
+  // One array of each kind for every pool, pool p at [pool_start[p], pool_start[p + 1]); every
+  // entry is written by the scatter below, so none is initialised first.
+  std::vector<std::size_t> pool_start(P + 1, 0);
+  for (std::size_t p = 0; p < P; ++p) pool_start[p + 1] = pool_start[p] + sizes[p];
+  const std::size_t total = pool_start[P];
+  const std::unique_ptr<const Candidate*[]> cand(new const Candidate*[total]);
+  const std::unique_ptr<Request[]> requests(new Request[total]);
+  const std::unique_ptr<ShortKey[]> short_keys_of(short_keys ? new ShortKey[total] : nullptr);
+  const std::unique_ptr<LongKey[]> long_keys_of(short_keys ? nullptr : new LongKey[total]);
   tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
-    std::size_t* next = offset.data() + l * P;
+    std::size_t* next = offset.get() + l * P;
     for (const Candidate& c : lists[l]) {
       const std::size_t p = pool_of(c);
       const auto at = static_cast<std::uint32_t>(next[p]++);
-      by_pool[p][at] = &c;
-      requests[p][at] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
-      if (short_keys) short_keys_of[p][at] = short_key(c, uniform, at);
-      else long_keys_of[p][at] = long_key(c, funding.priority, uniform, at);
+      const std::size_t k = pool_start[p] + at;
+      cand[k] = &c;
+      requests[k] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
+      if (short_keys) short_keys_of[k] = short_key(c, uniform, at);
+      else long_keys_of[k] = long_key(c, funding.priority, uniform, at);
     }
   });
   std::vector<std::vector<Candidate>> funded(P);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
-    if (by_pool[p].empty()) return;
+    const std::size_t first = pool_start[p], size = sizes[p];
+    if (size == 0) return;
     const int c = static_cast<int>(p / pool_source_count);
     const auto src = static_cast<FundSource>(p % pool_source_count);
-    if (short_keys) fund_pool(short_keys_of[p], requests[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
-    else fund_pool(long_keys_of[p], requests[p], by_pool[p], pools, c, src, funding.skip_unaffordable, funded[p]);
+    if (short_keys)
+      fund_pool(std::span<ShortKey>(short_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
+                c, src, funding.skip_unaffordable, funded[p]);
+    else
+      fund_pool(std::span<LongKey>(long_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
+                c, src, funding.skip_unaffordable, funded[p]);
   });
-  std::size_t total = 0;
-  for (const auto& f : funded) total += f.size();
+  std::size_t funded_total = 0;
+  for (const auto& f : funded) funded_total += f.size();
   std::vector<Candidate> out;
-  out.reserve(total);
+  out.reserve(funded_total);
   for (auto& f : funded) out.insert(out.end(), f.begin(), f.end());
   return out;
 }
