@@ -1,9 +1,12 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
+#include <memory>
+#include <span>
 #include <stdexcept>
 
 #include <tbb/parallel_for.h>
@@ -58,18 +61,35 @@ double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform) {
 
 namespace {
 
-// A candidate's place in its pool's order, as two integers compared lexicographically:
+// A candidate's place in its pool's order. Each pool holds its candidates in `at` order (the
+// position in the block-ordered input, where a household's requests follow the registry's
+// order), so a candidate's index in its pool stands for `at`: it separates a household's
+// requests to two measures of one pool with equal draws, and the order is strict and total.
+// The tier is compared first: each pool's keys are grouped by tier and every tier sorted alone.
+//
 // `order` is the priority mapped to an unsigned integer that sorts descending priorities first
-// (IEEE-754 bits made monotone), `tie` the tie-break draw and the household id; `at` (the
-// candidate's position in the block-ordered input, where a household's requests follow the
-// registry's order) separates a household's requests to two measures of one pool with equal
-// draws, so the order is strict and total.
-struct Key {
-  std::uint64_t tier;
+// (IEEE-754 bits made monotone). Two layouts of the same order:
+// * ShortKey, where the priority is a float (the gap) or constant (uniform): 32 bits of order,
+//   the draw, the household and the index, compared as two 64-bit words;
+// * LongKey, for a priority computed in double: 64 bits of order, then (draw, household), then
+//   the index.
+struct ShortKey {
+  std::uint64_t hi;  // order << 32 | tie-break draw
+  std::uint64_t lo;  // household << 32 | index in the pool
+  std::uint32_t index() const { return static_cast<std::uint32_t>(lo); }
+  friend bool operator<(const ShortKey& a, const ShortKey& b) { return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo; }
+};
+
+struct LongKey {
   std::uint64_t order;
-  std::uint64_t tie;
-  const Candidate* candidate;
-  std::uint64_t at;
+  std::uint64_t tie;  // tie-break draw << 32 | household
+  std::uint32_t at;   // index in the pool
+  std::uint32_t index() const { return at; }
+  friend bool operator<(const LongKey& a, const LongKey& b) {
+    if (a.order != b.order) return a.order < b.order;
+    if (a.tie != b.tie) return a.tie < b.tie;
+    return a.at < b.at;
+  }
 };
 
 std::uint64_t descending(double priority) {
@@ -82,6 +102,207 @@ std::uint64_t descending(double priority) {
   return ~monotone;
 }
 
+// The same map for a float: for every float that is not a NaN, descending(f) < descending(g)
+// exactly when descending(double(f)) < descending(double(g)) (widening is exact and monotone).
+std::uint32_t descending(float priority) {
+  std::uint32_t bits;
+  static_assert(sizeof bits == sizeof priority);
+  std::memcpy(&bits, &priority, sizeof bits);
+  const std::uint32_t monotone = (bits >> 31) ? ~bits : bits | (1u << 31);
+  return ~monotone;
+}
+
+ShortKey short_key(const Candidate& c, bool constant, std::uint32_t index) {
+  const std::uint32_t order = constant ? descending(0.0f) : descending(c.gap);
+  return {static_cast<std::uint64_t>(order) << 32 | c.tiebreak, static_cast<std::uint64_t>(c.household) << 32 | index};
+}
+
+LongKey long_key(const Candidate& c, PriorityRule rule, bool uniform, std::uint32_t index) {
+  return {descending(candidate_priority(c, rule, uniform)), static_cast<std::uint64_t>(c.tiebreak) << 32 | c.household,
+          index};
+}
+
+// What the walk of a pool reads of a candidate, stored in the pool's own order (index), so that
+// the walk does not chase candidates across every block's list.
+struct Request {
+  std::int64_t cost_fen;
+  std::uint32_t limit_key;
+  std::uint16_t limit;
+  std::uint8_t measure;
+  std::uint8_t tier;
+};
+static_assert(sizeof(Request) == 16);
+
+// The caps of a pool's requests: each (measure, limit_key) with a limit is a group, numbered in
+// order of first appearance through a small open-addressing table. A group's requests are all
+// skipped once its count reaches the largest limit among them, so a pool whose remaining
+// requests all belong to such groups can fund nothing more.
+class CapGroups {
+ public:
+  std::uint32_t group_of(const Request& c) {
+    const std::uint64_t key = static_cast<std::uint64_t>(c.measure) << 32 | c.limit_key;
+    if (2 * (used_.size() + 1) > slots_.size()) grow();
+    std::size_t h = slot(key);
+    while (slots_[h].key != empty) {
+      if (slots_[h].key == key) return slots_[h].group;
+      h = (h + 1) & (slots_.size() - 1);
+    }
+    const auto g = static_cast<std::uint32_t>(used_.size());
+    slots_[h] = {key, g};
+    used_.push_back(0);
+    largest_.push_back(0);
+    unvisited_.push_back(0);
+    return g;
+  }
+  std::vector<int> used_;            // requests funded
+  std::vector<int> largest_;         // the largest limit of the group's requests
+  std::vector<std::size_t> unvisited_;  // requests not yet walked
+
+ private:
+  static constexpr std::uint64_t empty = ~0ull;  // never a key: measure < 256
+  struct Slot {
+    std::uint64_t key = empty;
+    std::uint32_t group = 0;
+  };
+  std::size_t slot(std::uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull >> 20) & (slots_.size() - 1); }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(16, 2 * old.size()), Slot{});
+    for (const Slot& s : old)
+      if (s.key != empty) {
+        std::size_t h = slot(s.key);
+        while (slots_[h].key != empty) h = (h + 1) & (slots_.size() - 1);
+        slots_[h] = s;
+      }
+  }
+  std::vector<Slot> slots_;
+};
+
+// Sorts a chunk of short keys as operator< does: an LSD radix sort on `hi` (8-bit digits; a
+// pass is skipped where every key has the same digit), stable, then each run of keys with equal
+// `hi` (the same priority and draw: rare) sorted by `lo`. `buffer` is scratch.
+void sort_keys(ShortKey* first, ShortKey* last, std::vector<ShortKey>& buffer) {
+  const auto n = static_cast<std::size_t>(last - first);
+  if (n < 512) {
+    std::sort(first, last);
+    return;
+  }
+  std::size_t count[8][256] = {};
+  for (const ShortKey* k = first; k != last; ++k)
+    for (int d = 0; d < 8; ++d) ++count[d][(k->hi >> (8 * d)) & 0xFF];
+  buffer.resize(n);
+  ShortKey* from = first;
+  ShortKey* to = buffer.data();
+  for (int d = 0; d < 8; ++d) {
+    if (count[d][(first->hi >> (8 * d)) & 0xFF] == n) continue;  // one digit for all: order kept
+    std::size_t next[256];
+    std::size_t sum = 0;
+    for (int b = 0; b < 256; ++b) {
+      next[b] = sum;
+      sum += count[d][b];
+    }
+    for (const ShortKey* k = from; k != from + n; ++k) to[next[(k->hi >> (8 * d)) & 0xFF]++] = *k;
+    std::swap(from, to);
+  }
+  if (from != first) std::copy(from, from + n, first);
+  for (ShortKey* run = first; run != last;) {
+    ShortKey* end = run + 1;
+    while (end != last && end->hi == run->hi) ++end;
+    if (end - run > 1) std::sort(run, end);
+    run = end;
+  }
+}
+
+void sort_keys(LongKey* first, LongKey* last, std::vector<LongKey>&) { std::sort(first, last); }
+
+// Funds one pool from its keys (in index order) and its candidates (by index): the keys are
+// grouped by tier, and each tier is walked in sorted chunks: each chunk is the next best
+// `chunk` keys (nth_element), sorted, so the walk sees exactly the fully sorted order, but a
+// pool that runs dry sorts only what it could fund. A chunk is sized by what the money left
+// could buy, and by how many requests the caps still allow.
+template <typename Key>
+void fund_pool(std::span<Key> keys, const Request* request, const Candidate* const* cand, PoolBook& pools, int county,
+               FundSource src, bool skip_unaffordable, std::vector<Candidate>& funded) {
+  const std::size_t N = keys.size();
+  std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
+  std::array<std::size_t, 257> tier_start{};  // counts, then the first position of each tier
+  CapGroups caps;
+  std::vector<std::uint32_t> group;  // by index: a capped request's group
+  std::size_t unlimited = 0;         // requests without a cap not yet walked
+  for (std::size_t i = 0; i < N; ++i) {
+    const Request& c = request[i];
+    cheapest = std::min(cheapest, c.cost_fen);
+    ++tier_start[c.tier + 1];
+    if (c.limit > 0) {
+      if (group.empty()) group.resize(N);
+      const std::uint32_t g = caps.group_of(c);
+      group[i] = g;
+      caps.largest_[g] = std::max<int>(caps.largest_[g], c.limit);
+      ++caps.unvisited_[g];
+    } else {
+      ++unlimited;
+    }
+  }
+  // `live`: requests not yet walked that a cap does not rule out; `allowed`: how many more the
+  // caps allow to be funded, at most (requests without a cap count one each).
+  std::size_t live = N, allowed = unlimited;
+  for (std::size_t g = 0; g < caps.used_.size(); ++g) allowed += static_cast<std::size_t>(caps.largest_[g]);
+  const bool one_tier = *std::max_element(tier_start.begin(), tier_start.end()) == N;
+  for (int t = 0; t < 256; ++t) tier_start[t + 1] += tier_start[t];
+  if (!one_tier) {  // group the keys by tier
+    const std::vector<Key> by_index(keys.begin(), keys.end());
+    std::array<std::size_t, 257> next = tier_start;
+    for (const Key& k : by_index) keys[next[request[k.index()].tier]++] = k;
+  }
+  std::vector<Key> buffer;
+  for (int t = 0; t < 256; ++t) {
+    std::size_t done = tier_start[t];
+    const std::size_t end = tier_start[t + 1];
+    while (done < end) {
+      const std::int64_t left = pools.remaining(county, src);
+      if ((cheapest > 0 && left < cheapest) || live == 0) return;  // nothing more can be paid
+      std::size_t chunk = end - done;
+      std::size_t want = allowed;
+      if (cheapest > 0) want = std::min<std::size_t>(want, static_cast<std::size_t>(left / cheapest));
+      if (want < chunk) chunk = std::min(chunk, std::max<std::size_t>(4096, want + 1024));
+      Key* const first = keys.data() + done;
+      Key* const last = first + chunk;
+      Key* const tier_end = keys.data() + end;
+      if (last != tier_end) std::nth_element(first, last, tier_end);
+      sort_keys(first, last, buffer);
+      for (auto it = first; it != last; ++it) {
+        const std::uint32_t i = it->index();
+        const Request& c = request[i];
+        if (c.limit > 0) {
+          const std::uint32_t g = group[i];
+          int& n = caps.used_[g];
+          const bool was_open = n < caps.largest_[g];
+          --caps.unvisited_[g];
+          if (was_open) --live;
+          if (n >= c.limit) continue;
+          if (pools.try_spend(county, src, c.cost_fen)) {
+            ++n;
+            --allowed;
+            if (n >= caps.largest_[g]) live -= caps.unvisited_[g];  // the group is full
+            funded.push_back(*cand[i]);
+            continue;
+          }
+        } else {
+          --live;
+          --unlimited;
+          --allowed;
+          if (pools.try_spend(county, src, c.cost_fen)) {
+            funded.push_back(*cand[i]);
+            continue;
+          }
+        }
+        if (!skip_unaffordable) return;
+      }
+      done += chunk;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
@@ -92,85 +313,70 @@ std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, P
   auto pool_of = [&](const Candidate& c) {
     return static_cast<std::size_t>(county[c.household]) * pool_source_count + static_cast<std::size_t>(c.source);
   };
-  // Keys grouped by pool with a parallel counting sort over the lists: count per (list, pool),
-  // prefix offsets in list order, then each list scatters its keys to its own offsets. The
-  // result is the same as one serial pass in list order.
+  // Candidates grouped by pool with a parallel counting sort over the lists: count per (list,
+  // pool), prefix offsets in list order, then each list scatters its keys to its own offsets.
+  // The result is the same as one serial pass in list order, so a candidate's index in its
+  // pool follows `at`. A gap that is a NaN (never in the model) takes the double layout.
   const std::size_t L = lists.size();
   std::vector<std::size_t> counts(L * P, 0);
+  std::vector<std::uint8_t> nan_gap(L, 0);
   tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
-    for (const Candidate& c : lists[l]) ++counts[l * P + pool_of(c)];
+    bool nan = false;
+    for (const Candidate& c : lists[l]) {
+      ++counts[l * P + pool_of(c)];
+      nan |= std::isnan(c.gap);
+    }
+    nan_gap[l] = nan;
   });
-  std::vector<std::size_t> sizes(P, 0), offset(L * P, 0), start(L, 0);
-  for (std::size_t p = 0; p < P; ++p)
-    for (std::size_t l = 0; l < L; ++l) {
+  const bool short_keys =
+      uniform || (funding.priority == PriorityRule::gap && std::find(nan_gap.begin(), nan_gap.end(), 1) == nan_gap.end());
+  // offset[l][p]: the candidates of pool p in the lists before l (walked list by list, so the
+  // tables are read in memory order); sizes[p] ends as the pool's total.
+  std::vector<std::size_t> sizes(P, 0);
+  const std::unique_ptr<std::size_t[]> offset(new std::size_t[L * P]);
+  for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t p = 0; p < P; ++p) {
       offset[l * P + p] = sizes[p];
       sizes[p] += counts[l * P + p];
     }
-  for (std::size_t l = 1; l < L; ++l) start[l] = start[l - 1] + lists[l - 1].size();
-  std::vector<std::vector<Key>> by_pool(P);
-  for (std::size_t p = 0; p < P; ++p) by_pool[p].resize(sizes[p]);
+  // One array of each kind for every pool, pool p at [pool_start[p], pool_start[p + 1]); every
+  // entry is written by the scatter below, so none is initialised first.
+  std::vector<std::size_t> pool_start(P + 1, 0);
+  for (std::size_t p = 0; p < P; ++p) pool_start[p + 1] = pool_start[p] + sizes[p];
+  const std::size_t total = pool_start[P];
+  const std::unique_ptr<const Candidate*[]> cand(new const Candidate*[total]);
+  const std::unique_ptr<Request[]> requests(new Request[total]);
+  const std::unique_ptr<ShortKey[]> short_keys_of(short_keys ? new ShortKey[total] : nullptr);
+  const std::unique_ptr<LongKey[]> long_keys_of(short_keys ? nullptr : new LongKey[total]);
   tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
-    std::uint64_t at = start[l];
-    std::size_t* next = offset.data() + l * P;
+    std::size_t* next = offset.get() + l * P;
     for (const Candidate& c : lists[l]) {
       const std::size_t p = pool_of(c);
-      by_pool[p][next[p]++] = {c.tier, descending(candidate_priority(c, funding.priority, uniform)),
-                               (static_cast<std::uint64_t>(c.tiebreak) << 32) | c.household, &c, at++};
+      const auto at = static_cast<std::uint32_t>(next[p]++);
+      const std::size_t k = pool_start[p] + at;
+      cand[k] = &c;
+      requests[k] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
+      if (short_keys) short_keys_of[k] = short_key(c, uniform, at);
+      else long_keys_of[k] = long_key(c, funding.priority, uniform, at);
     }
   });
   std::vector<std::vector<Candidate>> funded(P);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
-    auto& keys = by_pool[p];
-    if (keys.empty()) return;
-    const auto before = [](const Key& a, const Key& b) {
-      if (a.tier != b.tier) return a.tier < b.tier;
-      if (a.order != b.order) return a.order < b.order;
-      if (a.tie != b.tie) return a.tie < b.tie;
-      return a.at < b.at;
-    };
+    const std::size_t first = pool_start[p], size = sizes[p];
+    if (size == 0) return;
     const int c = static_cast<int>(p / pool_source_count);
     const auto src = static_cast<FundSource>(p % pool_source_count);
-    std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
-    for (const Key& k : keys) cheapest = std::min(cheapest, k.candidate->cost_fen);
-    std::map<std::pair<std::uint8_t, std::uint32_t>, int> used;  // per pool, not per household
-    // The pool's order is walked in sorted chunks: each chunk is the next best `chunk` keys
-    // (nth_element), sorted, so the walk sees exactly the fully sorted order, but a pool that
-    // runs dry sorts only what it could fund. A chunk is sized by what the money left could buy.
-    std::size_t done = 0;
-    bool open = true;
-    while (open && done < keys.size()) {
-      const std::int64_t left = pools.remaining(c, src);
-      if (cheapest > 0 && left < cheapest) break;  // nothing more can be paid
-      std::size_t chunk = keys.size() - done;
-      if (cheapest > 0)
-        chunk = std::min<std::size_t>(chunk, std::max<std::size_t>(4096, static_cast<std::size_t>(left / cheapest) + 1024));
-      const auto first = keys.begin() + static_cast<std::ptrdiff_t>(done);
-      const auto last = first + static_cast<std::ptrdiff_t>(chunk);
-      if (last != keys.end()) std::nth_element(first, last, keys.end(), before);
-      std::sort(first, last, before);
-      for (auto it = first; it != last; ++it) {
-        const Candidate& cand = *it->candidate;
-        if (cand.limit > 0) {
-          int& n = used[{cand.measure, cand.limit_key}];
-          if (n >= cand.limit) continue;
-          if (pools.try_spend(c, src, cand.cost_fen)) {
-            ++n;
-            funded[p].push_back(cand);
-            continue;
-          }
-        } else if (pools.try_spend(c, src, cand.cost_fen)) {
-          funded[p].push_back(cand);
-          continue;
-        }
-        if (!funding.skip_unaffordable) {
-          open = false;
-          break;
-        }
-      }
-      done += chunk;
-    }
+    if (short_keys)
+      fund_pool(std::span<ShortKey>(short_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
+                c, src, funding.skip_unaffordable, funded[p]);
+    else
+      fund_pool(std::span<LongKey>(long_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
+                c, src, funding.skip_unaffordable, funded[p]);
   });
+  std::size_t funded_total = 0;
+  for (const auto& f : funded) funded_total += f.size();
   std::vector<Candidate> out;
+  out.reserve(funded_total);
   for (auto& f : funded) out.insert(out.end(), f.begin(), f.end());
   return out;
 }

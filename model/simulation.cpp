@@ -19,6 +19,7 @@
 #include "month_kernels.h"
 #include "measures/measure.h"
 #include "plan.h"
+#include "plan_kernels.h"
 #include "random.h"
 #include "shocks.h"
 
@@ -555,10 +556,13 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
   const Households& h = pop.households;
   const Targeting& t = s.targeting;
   const int after = t.support_after_exit_years;
+  // Word 0 of each household's targeting draw for the year, eight at a time (plan_kernels.h).
+  alignas(32) std::uint32_t entity[block_size], word[block_size];
+  for (std::size_t i = begin; i != end; ++i) entity[i - begin] = static_cast<std::uint32_t>(i);
+  listed_first_words(key, entity, nullptr, end - begin, Stream::targeting, static_cast<std::uint32_t>(year_index), word);
   for (std::size_t i = begin; i != end; ++i) {
     const RegistryStatus status = st.status[i];
-    const double u = to_unit(draw(key, static_cast<std::uint32_t>(i), Stream::targeting,
-                                  static_cast<std::uint32_t>(year_index)).v[0]);
+    const double u = to_unit(word[i - begin]);
     const bool poor = counts_as_poor(status);
     const double exclusion = t.exclusion_error * (st.paired[i] ? t.paired_exclusion_factor : 1.0);
     const bool identified = poor ? u >= exclusion : u < t.inclusion_error;
@@ -693,6 +697,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     if (states[m->index()]) measure_bytes += states[m->index()]->bytes_per_household();
   }
   PoolBook pools(C);
+  std::vector<std::vector<Candidate>> per_block(on.empty() ? 0 : blocks), by_measure(M);  // the plan's, reused yearly
   VillageState villages;
   VillageIndex village_index;
   if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
@@ -751,14 +756,26 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       };
       // Plan: identification, the measures' requests, the pools' allocation, the awards.
       if (!on.empty()) {
-        std::vector<std::vector<Candidate>> per_block(blocks);
+        // Each block's requests, in a list kept from year to year (cleared, its memory reused);
+        // the tie-break is word 0 of draw(key, household, allocation, year, measure), computed
+        // eight requests at a time (plan_kernels.h).
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
+          alignas(32) std::uint32_t household[block_size], measure[block_size], word[block_size];
           for (std::size_t b = range.begin(); b != range.end(); ++b) {
             const std::size_t begin = b * block_size, end = std::min(n, (b + 1) * block_size);
             identify(s, pop, key, y, state, supported, begin, end);
-            for (const Measure* m : on) m->candidates(ctx, begin, end, per_block[b]);
-            for (Candidate& k : per_block[b])
-              k.tiebreak = draw(key, k.household, Stream::allocation, static_cast<std::uint32_t>(y), k.measure).v[0];
+            std::vector<Candidate>& list = per_block[b];
+            list.clear();
+            for (const Measure* m : on) m->candidates(ctx, begin, end, list);
+            for (std::size_t q = 0; q < list.size(); q += block_size) {
+              const std::size_t count = std::min(block_size, list.size() - q);
+              for (std::size_t j = 0; j < count; ++j) {
+                household[j] = list[q + j].household;
+                measure[j] = list[q + j].measure;
+              }
+              listed_first_words(key, household, measure, count, Stream::allocation, static_cast<std::uint32_t>(y), word);
+              for (std::size_t j = 0; j < count; ++j) list[q + j].tiebreak = word[j];
+            }
           }
         });
         std::vector<std::int64_t> poor_people(C, 0);
@@ -767,7 +784,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         pools.open_year(s.funding, y, county_factors(s, poor_people));
         const std::vector<Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
                                                        s.funding, uniform, pop.households.county);
-        std::vector<std::vector<Candidate>> by_measure(M);
+        for (auto& list : by_measure) list.clear();
         for (const Candidate& k : funded) {
           serial.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);
           by_measure[k.measure].push_back(k);

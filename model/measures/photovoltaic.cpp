@@ -88,13 +88,28 @@ constexpr std::uint8_t option_system = 0, option_station = 1;
 
 class PvState final : public MeasureState {
  public:
-  PvState(std::size_t households, std::size_t village_count)
-      : year(households, -1), debt(households, 0), station_year(village_count, -1), village_payout(village_count, 0.0f) {}
+  PvState(const std::vector<std::uint32_t>& village_of, std::size_t village_count)
+      : year(village_of.size(), -1), debt(village_of.size(), 0), station_year(village_count, -1),
+        village_payout(village_count, 0.0f) {
+    // Each village's first household in id order (VillageIndex::representative), ascending.
+    std::vector<std::uint8_t> seen(village_count, 0);
+    for (std::size_t i = 0; i < village_of.size(); ++i)
+      if (!seen[village_of[i]]) {
+        seen[village_of[i]] = 1;
+        representatives.push_back(static_cast<std::uint32_t>(i));
+      }
+  }
   std::size_t bytes_per_household() const override { return 3; }
   std::vector<std::int8_t> year;          // window year index of installation, -1: none
   std::vector<std::uint16_t> debt;        // household's share still to repay, yuan
   std::vector<std::int8_t> station_year;  // per village: year its station was built
   std::vector<float> village_payout;      // per village: this year's station income per supported household
+  std::vector<std::uint32_t> representatives;  // the villages' first households, ascending (per village)
+  // The first representative at or after household `begin`: a block walks them alongside its
+  // households instead of looking up each household's village.
+  std::vector<std::uint32_t>::const_iterator representative_from(std::size_t begin) const {
+    return std::lower_bound(representatives.begin(), representatives.end(), static_cast<std::uint32_t>(begin));
+  }
 };
 
 class Photovoltaic final : public Measure {
@@ -123,7 +138,7 @@ class Photovoltaic final : public Measure {
   std::span<const MetricInfo> metrics() const override { return metric_list; }
 
   std::unique_ptr<MeasureState> make_state(const Population& pop) const override {
-    return std::make_unique<PvState>(pop.households.count(), pop.villages.count());
+    return std::make_unique<PvState>(pop.households.village, pop.villages.count());
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<PvState*>(s);
@@ -140,9 +155,12 @@ class Photovoltaic final : public Measure {
   void candidates(const YearContext& c, std::size_t begin, std::size_t end, std::vector<Candidate>& out) const override {
     const auto& st = state_of<PvState>(c, index());
     const Households& h = c.pop.households;
+    auto rep = st.representative_from(begin);
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint32_t v = h.village[i];
-      if (stations_ > 0 && c.pop.villages.poor[v] && st.station_year[v] < 0 && c.village_index.representative(v) == i) {
+      const bool representative = rep != st.representatives.end() && *rep == i;  // VillageIndex::representative(v) == i
+      rep += representative;
+      if (stations_ > 0 && representative && c.pop.villages.poor[v] && st.station_year[v] < 0) {
         Candidate k;
         k.household = static_cast<std::uint32_t>(i);
         k.measure = static_cast<std::uint8_t>(index());
@@ -188,9 +206,14 @@ class Photovoltaic final : public Measure {
         st.debt[k.household] = static_cast<std::uint16_t>(std::lround((1.0 - public_) * cost_));
       }
     }
+    // Supported households of each village with a station (the households of the others are
+    // not counted: their villages pay nothing).
     std::vector<std::uint32_t> supported(st.station_year.size(), 0);
-    for (std::size_t i = 0; i < h.count(); ++i)
-      if (c.supported[i] != not_supported && st.station_year[h.village[i]] >= 0) ++supported[h.village[i]];
+    for (std::size_t v = 0; v < st.station_year.size(); ++v) {
+      if (st.station_year[v] < 0) continue;
+      for (std::uint32_t k = c.village_index.first[v]; k < c.village_index.first[v + 1]; ++k)
+        supported[v] += c.supported[c.village_index.ids[k]] != not_supported;
+    }
     for (std::size_t v = 0; v < st.station_year.size(); ++v) {
       st.village_payout[v] = 0.0f;
       if (st.station_year[v] < 0) continue;
@@ -204,11 +227,13 @@ class Photovoltaic final : public Measure {
   void begin_year(const YearContext& c, BlockFrame& f) const override {
     auto& st = state_of<PvState>(c, index());
     const Households& h = c.pop.households;
+    auto rep = st.representative_from(f.begin);
     for (std::size_t i = f.begin; i < f.end; ++i) {
       // Counts of the year's new systems, and of new stations at each village's first household.
+      const bool representative = rep != st.representatives.end() && *rep == i;  // VillageIndex::representative
+      rep += representative;
       if (st.year[i] == c.year_index) f.ledger->add(h.county[i], metric_offset(), 1);
-      if (st.station_year[h.village[i]] == c.year_index && c.village_index.representative(h.village[i]) == i)
-        f.ledger->add(h.county[i], metric_offset() + 1, 1);
+      if (representative && st.station_year[h.village[i]] == c.year_index) f.ledger->add(h.county[i], metric_offset() + 1, 1);
       double pay = 0;
       if (st.year[i] >= 0) {
         const double gross = yearly_income(kw_, st.year[i], c.year_index);
