@@ -47,13 +47,13 @@ __attribute__((target("avx2,fma"))) inline void mulhilo8(__m256i x, __m256i m, _
 
 __attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type& k, __m256i entity,
                                                           std::uint32_t stream, std::uint32_t period,
-                                                          std::uint32_t index = 0) {
+                                                          __m256i index) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
   __m256i c0 = entity;
   __m256i c1 = _mm256_set1_epi32(static_cast<int>(stream));
   __m256i c2 = _mm256_set1_epi32(static_cast<int>(period));
-  __m256i c3 = _mm256_set1_epi32(static_cast<int>(index));
+  __m256i c3 = index;
   std::uint32_t k0 = k.v[0], k1 = k.v[1];
   for (int round = 0; round < 10; ++round) {
     __m256i lo0, hi0, lo1, hi1;
@@ -76,7 +76,7 @@ __attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type
                                                           std::uint32_t stream, std::uint32_t period) {
   const __m256i entity =
       _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  return philox8(k, entity, stream, period);
+  return philox8(k, entity, stream, period, _mm256_setzero_si256());
 }
 
 // --- Philox4x32-10, 16 counters at a time (AVX-512F) ----------------------------------------
@@ -96,13 +96,14 @@ __attribute__((target("avx512f"))) inline void mulhilo16(__m512i x, __m512i m, _
 }
 
 __attribute__((target("avx512f"))) inline Words16 philox16(const Philox::key_type& k, __m512i entity,
-                                                           std::uint32_t stream, std::uint32_t period) {
+                                                           std::uint32_t stream, std::uint32_t period,
+                                                           __m512i index = _mm512_setzero_si512()) {
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
   __m512i c0 = entity;
   __m512i c1 = _mm512_set1_epi32(static_cast<int>(stream));
   __m512i c2 = _mm512_set1_epi32(static_cast<int>(period));
-  __m512i c3 = _mm512_setzero_si512();
+  __m512i c3 = index;
   std::uint32_t k0 = k.v[0], k1 = k.v[1];
   for (int round = 0; round < 10; ++round) {
     __m512i lo0, hi0, lo1, hi1;
@@ -169,7 +170,7 @@ __attribute__((target("avx2,fma"))) void listed_words_wide(const Philox::key_typ
     std::memcpy(&offsets, at + q, 8);
     const __m256i entity =
         _mm256_add_epi32(base, _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(offsets))));
-    const Words8 w = philox8(k, entity, stream, period);
+    const Words8 w = philox8(k, entity, stream, period, _mm256_setzero_si256());
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w0 + q), w.v[0]);
     if (w1) _mm256_storeu_si256(reinterpret_cast<__m256i*>(w1 + q), w.v[1]);
   }
@@ -214,6 +215,42 @@ __attribute__((target("avx512f"))) void income_words_512(const Philox::key_type&
                                static_cast<std::uint32_t>(Stream::income), month);
     for (int q = 0; q < 4; ++q) _mm512_store_si512(w[q] + j, r.v[q]);
   }
+}
+
+// Word 0 of the draws of any entities with any draw indices (the plan's tie-breaks).
+void entity_words_baseline(const Philox::key_type k, const std::uint32_t* entity, const std::uint32_t* index,
+                           std::size_t n, std::uint32_t stream, std::uint32_t period, std::uint32_t* out) {
+  for (std::size_t j = 0; j < n; ++j) {
+    Philox rng;
+    const Philox::ctr_type c = {{entity[j], stream, period, index ? index[j] : 0u}};
+    out[j] = rng(c, k).v[0];
+  }
+}
+
+__attribute__((target("avx2,fma"))) void entity_words_wide(const Philox::key_type k, const std::uint32_t* entity,
+                                                           const std::uint32_t* index, std::size_t n,
+                                                           std::uint32_t stream, std::uint32_t period,
+                                                           std::uint32_t* out) {
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256i e = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(entity + j));
+    const __m256i d = index ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(index + j)) : _mm256_setzero_si256();
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), philox8(k, e, stream, period, d).v[0]);
+  }
+  entity_words_baseline(k, entity + j, index ? index + j : nullptr, n - j, stream, period, out + j);
+}
+
+__attribute__((target("avx512f"))) void entity_words_512(const Philox::key_type k, const std::uint32_t* entity,
+                                                         const std::uint32_t* index, std::size_t n,
+                                                         std::uint32_t stream, std::uint32_t period,
+                                                         std::uint32_t* out) {
+  std::size_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m512i e = _mm512_loadu_si512(entity + j);
+    const __m512i d = index ? _mm512_loadu_si512(index + j) : _mm512_setzero_si512();
+    _mm512_storeu_si512(out + j, philox16(k, e, stream, period, d).v[0]);
+  }
+  entity_words_baseline(k, entity + j, index ? index + j : nullptr, n - j, stream, period, out + j);
 }
 
 // --- expf ----------------------------------------------------------------------------------
@@ -696,6 +733,14 @@ bool survey_factors(double sd, const std::uint32_t* w0, const std::uint32_t* w1,
   }
   survey_factors_baseline(sd, w0, w1, n, f);
   return true;
+}
+
+void entity_words(const RandomKey& key, const std::uint32_t* entity, const std::uint32_t* index, std::size_t n,
+                  Stream stream, std::uint32_t period, std::uint32_t* out) {
+  const auto st = static_cast<std::uint32_t>(stream);
+  if (avx512) entity_words_512(key.key(), entity, index, n, st, period, out);
+  else if (wide) entity_words_wide(key.key(), entity, index, n, st, period, out);
+  else entity_words_baseline(key.key(), entity, index, n, st, period, out);
 }
 
 const char* month_kernel_level() {

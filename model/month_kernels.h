@@ -1,6 +1,6 @@
 #pragma once
 // Vectorised kernels of the month loop (simulation.cpp), besides the Box-Muller normals of
-// income_process.h. Each has a baseline x86-64 version and, on a processor with AVX2 and FMA
+// income_process.h, and the Philox words of the plan phase's draws. Each has a baseline x86-64 version and, on a processor with AVX2 and FMA
 // (x86-64-v3), a wider one chosen at run time (with AVX-512F as well, the Philox words are
 // computed 16 at a time and expf's core 8 doubles at a time); all give the same bits for every
 // household
@@ -25,6 +25,12 @@ void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Strea
 //   w0[q] = draw(key, first + at[q], stream, period).v[0], w1[q] = its v[1]   for q < count.
 void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t* at, std::size_t count, Stream stream,
                   std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1 = nullptr);
+
+// Word 0 of the draws of any entities, with any draw indices (the plan's tie-breaks, one per
+// request of a measure: entity = household, index = measure):
+//   out[j] = draw(key, entity[j], stream, period, index[j]).v[0]   for j < n   (index null: 0).
+void entity_words(const RandomKey& key, const std::uint32_t* entity, const std::uint32_t* index, std::size_t n,
+                  Stream stream, std::uint32_t period, std::uint32_t* out);
 
 // Survey factors of the year-end verification for a block (exit_assessment.h):
 //   f[j] ~ survey_factor(sd, to_normal(w0[j], w1[j]))   for j < n.

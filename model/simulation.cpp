@@ -19,7 +19,6 @@
 #include "month_kernels.h"
 #include "measures/measure.h"
 #include "plan.h"
-#include "plan_kernels.h"
 #include "random.h"
 #include "shocks.h"
 
@@ -556,10 +555,10 @@ void identify(const Scenario& s, const Population& pop, const RandomKey& key, in
   const Households& h = pop.households;
   const Targeting& t = s.targeting;
   const int after = t.support_after_exit_years;
-  // Word 0 of each household's targeting draw for the year, eight at a time (plan_kernels.h).
-  alignas(32) std::uint32_t entity[block_size], word[block_size];
-  for (std::size_t i = begin; i != end; ++i) entity[i - begin] = static_cast<std::uint32_t>(i);
-  listed_first_words(key, entity, nullptr, end - begin, Stream::targeting, static_cast<std::uint32_t>(year_index), word);
+  // Word 0 of each household's targeting draw for the year, a block at a time (month_kernels.h).
+  alignas(64) std::uint32_t word[block_size];
+  block_words(key, static_cast<std::uint32_t>(begin), end - begin, Stream::targeting,
+              static_cast<std::uint32_t>(year_index), word);
   for (std::size_t i = begin; i != end; ++i) {
     const RegistryStatus status = st.status[i];
     const double u = to_unit(word[i - begin]);
@@ -758,7 +757,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       if (!on.empty()) {
         // Each block's requests, in a list kept from year to year (cleared, its memory reused);
         // the tie-break is word 0 of draw(key, household, allocation, year, measure), computed
-        // eight requests at a time (plan_kernels.h).
+        // many requests at a time (month_kernels.h).
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
           alignas(32) std::uint32_t household[block_size], measure[block_size], word[block_size];
           for (std::size_t b = range.begin(); b != range.end(); ++b) {
@@ -773,7 +772,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
                 household[j] = list[q + j].household;
                 measure[j] = list[q + j].measure;
               }
-              listed_first_words(key, household, measure, count, Stream::allocation, static_cast<std::uint32_t>(y), word);
+              entity_words(key, household, measure, count, Stream::allocation, static_cast<std::uint32_t>(y), word);
               for (std::size_t j = 0; j < count; ++j) list[q + j].tiebreak = word[j];
             }
           }

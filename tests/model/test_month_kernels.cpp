@@ -92,6 +92,28 @@ TEST_CASE("block and listed words are words 0 and 1 of each entity's draw, on ei
   }
 }
 
+TEST_CASE("entity words are word 0 of each entity's draw with its index, on every kernel") {
+  Restore restore;
+  const RandomKey key{20160101, 4};
+  for (int level : {0, 1, 2}) {
+    use_wide_month_kernels(level > 0, level > 1);
+    INFO(month_kernel_level());
+    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 256u}) {
+      std::vector<std::uint32_t> entity(n), index(n), with_index(n), without_index(n);
+      for (std::size_t j = 0; j < n; ++j) {
+        entity[j] = static_cast<std::uint32_t>(j * 7919u + (j % 3 ? 0u : 0xFFFF0000u));
+        index[j] = static_cast<std::uint32_t>(j % 13);
+      }
+      entity_words(key, entity.data(), index.data(), n, Stream::allocation, 2, with_index.data());
+      entity_words(key, entity.data(), nullptr, n, Stream::targeting, 1, without_index.data());
+      for (std::size_t j = 0; j < n; ++j) {
+        CHECK(with_index[j] == draw(key, entity[j], Stream::allocation, 2, index[j]).v[0]);
+        CHECK(without_index[j] == draw(key, entity[j], Stream::targeting, 1).v[0]);
+      }
+    }
+  }
+}
+
 TEST_CASE("the illness threshold decides exactly as to_unit(word) < p") {
   const double ps[] = {0.0, 1e-12, 0x1p-33, 0x1p-32, 1.5 * 0x1p-32, 0.001, 0.0123f, 0.5, 0.999999, 1.0, 1.5, -0.1};
   for (double p : ps) {
