@@ -700,9 +700,19 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   VillageState villages;
   VillageIndex village_index;
   if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
+  // Registered poor people at the start, per county: integer sums of per-thread counts, exact
+  // whatever the split.
   std::vector<std::int64_t> poor_people_start(C, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    if (counts_as_poor(pop.households.status0[i])) poor_people_start[pop.households.county[i]] += pop.households.size[i];
+  {
+    tbb::enumerable_thread_specific<std::vector<std::int64_t>> part(static_cast<std::size_t>(C), std::int64_t{0});
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 65536), [&](const auto& range) {
+      std::vector<std::int64_t>& mine = part.local();
+      for (std::size_t i = range.begin(); i != range.end(); ++i)
+        if (counts_as_poor(pop.households.status0[i])) mine[pop.households.county[i]] += pop.households.size[i];
+    });
+    for (const auto& mine : part)
+      for (int c = 0; c < C; ++c) poor_people_start[c] += mine[c];
+  }
   const bool uniform = s.targeting.mode == TargetingMode::uniform;
 
   // Villages and counties for their exit (area_exit.h): rural population, poor villages.
@@ -727,10 +737,17 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
     reset_state(s, pop, income, key, state);
-    std::fill(supported.begin(), supported.end(), not_supported);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 20), [&](const auto& range) {
+      std::fill(supported.begin() + static_cast<std::ptrdiff_t>(range.begin()),
+                supported.begin() + static_cast<std::ptrdiff_t>(range.end()), not_supported);
+    });
     std::fill(village_exited.begin(), village_exited.end(), std::uint8_t{0});
     std::fill(county_exited.begin(), county_exited.end(), std::uint8_t{0});
-    for (const Measure* m : on) m->reset(s, pop, key, states[m->index()]);
+    // The measures' states, each its own: reset side by side (each fills columns of every
+    // household, serial within a measure).
+    tbb::parallel_for(std::size_t{0}, on.size(), [&](std::size_t k) {
+      on[k]->reset(s, pop, key, states[on[k]->index()]);
+    });
     pools.reset();
     villages.reset(pop.villages.collective_income, pop.villages.road, pop.villages.water);
     // Engine state, the plan's support flag, the village index (with a measure on) and the measures' columns.
