@@ -293,8 +293,9 @@ void run_months(const Engine& e, const YearContext& ctx, std::size_t begin, std:
     // and illness are independent of each other, so the result is the same. The common work
     // runs without branches, and the draws of the school and housing steps are computed
     // together for the households listed as needing one.
-    // First: the months of reduced wages counted down; the rare households that fall ill
-    // (to_unit(word 0 of the draw) < the month's probability).
+    // First: the months of reduced wages counted down (illness_left counts those still to come,
+    // this one included); then the rare households that fall ill (to_unit(word 0 of the draw)
+    // < the month's probability).
     alignas(64) std::uint8_t reduced[block_size];
     for (std::size_t j = 0; j < n; ++j) {
       const std::uint8_t left = illness_left[j];
