@@ -1,7 +1,8 @@
-// Vectorised kernels of the month loop (month_kernels.h). Built with -O3 -ffp-contract=off
-// (model/CMakeLists.txt): no multiply-add is ever fused behind the code's back, so the
-// baseline and the AVX2 versions round every operation the same way. The AVX2 version's only
-// fused multiply-adds are the explicit ones of the expf below, which are glibc's.
+// Vectorised kernels of the month loop and of the plan's draws (month_kernels.h). Built with
+// -O3 -ffp-contract=off (model/CMakeLists.txt): no multiply-add is ever fused behind the
+// code's back, so the baseline, AVX2 and AVX-512F versions round every operation the same way.
+// The only fused multiply-adds are the explicit ones of the expf below, which are glibc's. The
+// one kernel that is not exact, the survey factors, says so and how its caller makes up for it.
 #include "month_kernels.h"
 
 #include "exit_assessment.h"
