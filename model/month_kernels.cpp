@@ -33,8 +33,8 @@ bool wide = cpu_wide;
 bool avx512 = cpu_512;
 
 // --- Philox4x32-10, 8 counters at a time ---------------------------------------------------
-// Random123's philox4x32 (10 rounds) with counters {first + lane, stream, period, 0}: the same
-// words as `draw`. The 32x32-bit products take two vpmuludq per multiplier (even and odd lanes).
+// Random123's philox4x32 (10 rounds) with counters {entity, stream, period, index}, one entity
+// and index per lane: the same words as `draw`. The 32x32-bit products take two vpmuludq per multiplier (even and odd lanes).
 struct Words8 {
   __m256i v[4];
 };
@@ -82,7 +82,7 @@ __attribute__((target("avx2,fma"))) inline Words8 philox8(const Philox::key_type
 
 // --- Philox4x32-10, 16 counters at a time (AVX-512F) ----------------------------------------
 // The same rounds on 512-bit registers: the same words as philox8 and `draw`. Used only where
-// the processor has AVX-512F (x86-64-v4); the arithmetic after the words stays 8 lanes wide.
+// the processor has AVX-512F.
 struct Words16 {
   __m512i v[4];
 };
@@ -129,10 +129,12 @@ __attribute__((target("avx512f"))) inline __m512i consecutive16(std::uint32_t fi
 
 // --- words of a stream -----------------------------------------------------------------------
 
+// Words 0 and 1 (w1 may be null) of one draw, into w0[at] and w1[at]: the scalar tail of every
+// kernel below.
 inline void words_one(const Philox::key_type& k, std::uint32_t entity, std::uint32_t stream, std::uint32_t period,
-                      std::uint32_t* w0, std::uint32_t* w1, std::size_t at) {
+                      std::uint32_t* w0, std::uint32_t* w1, std::size_t at, std::uint32_t index = 0) {
   Philox rng;
-  const Philox::ctr_type c = {{entity, stream, period, 0u}};
+  const Philox::ctr_type c = {{entity, stream, period, index}};
   const Philox::ctr_type r = rng(c, k);
   w0[at] = r.v[0];
   if (w1) w1[at] = r.v[1];
@@ -221,11 +223,7 @@ __attribute__((target("avx512f"))) void income_words_512(const Philox::key_type&
 // Word 0 of the draws of any entities with any draw indices (the plan's tie-breaks).
 void entity_words_baseline(const Philox::key_type k, const std::uint32_t* entity, const std::uint32_t* index,
                            std::size_t n, std::uint32_t stream, std::uint32_t period, std::uint32_t* out) {
-  for (std::size_t j = 0; j < n; ++j) {
-    Philox rng;
-    const Philox::ctr_type c = {{entity[j], stream, period, index ? index[j] : 0u}};
-    out[j] = rng(c, k).v[0];
-  }
+  for (std::size_t j = 0; j < n; ++j) words_one(k, entity[j], stream, period, out, nullptr, j, index ? index[j] : 0u);
 }
 
 __attribute__((target("avx2,fma"))) void entity_words_wide(const Philox::key_type k, const std::uint32_t* entity,
@@ -290,11 +288,9 @@ __attribute__((target("avx2,fma"))) inline __m256d exp_core(__m256d xd) {
   return _mm256_mul_pd(y, s);
 }
 
-__attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
-  const __m128 lo = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_castps256_ps128(x))));
-  const __m128 hi = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1))));
-  __m256 y = _mm256_set_m128(hi, lo);
-  // glibc's special cases: top 12 bits of |x| above those of 88.0f (overflow, underflow, NaN).
+// glibc's special cases: lanes whose top 12 bits of |x| are above those of 88.0f (overflow,
+// underflow, NaN) take glibc's own expf; `y` holds the table-and-cubic result of the others.
+__attribute__((target("avx2,fma"))) inline __m256 expf_special_lanes(__m256 x, __m256 y) {
   const __m256i top = _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(x), 20), _mm256_set1_epi32(0x7ff));
   const int special = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top, _mm256_set1_epi32(0x42a))));
   if (special) [[unlikely]] {
@@ -306,6 +302,12 @@ __attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
     y = _mm256_load_ps(ys);
   }
   return y;
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 expf8(__m256 x) {
+  const __m128 lo = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_castps256_ps128(x))));
+  const __m128 hi = _mm256_cvtpd_ps(exp_core(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1))));
+  return expf_special_lanes(x, _mm256_set_m128(hi, lo));
 }
 
 // The same expf with the double-precision core 8 lanes wide on AVX-512F: one gather and one
@@ -330,18 +332,7 @@ __attribute__((target("avx512f,avx2,fma"))) inline __m512d exp_core512(__m512d x
 }
 
 __attribute__((target("avx512f,avx2,fma"))) inline __m256 expf8_512(__m256 x) {
-  __m256 y = _mm512_maskz_cvtpd_ps(0xFF, exp_core512(_mm512_maskz_cvtps_pd(0xFF, x)));
-  const __m256i top = _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(x), 20), _mm256_set1_epi32(0x7ff));
-  const int special = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top, _mm256_set1_epi32(0x42a))));
-  if (special) [[unlikely]] {
-    alignas(32) float xs[8], ys[8];
-    _mm256_store_ps(xs, x);
-    _mm256_store_ps(ys, y);
-    for (int l = 0; l < 8; ++l)
-      if (special & (1 << l)) ys[l] = std::exp(xs[l]);
-    y = _mm256_load_ps(ys);
-  }
-  return y;
+  return expf_special_lanes(x, _mm512_maskz_cvtpd_ps(0xFF, exp_core512(_mm512_maskz_cvtps_pd(0xFF, x))));
 }
 
 struct Expf8 {
