@@ -1,5 +1,6 @@
 #include <boost/program_options.hpp>
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -56,7 +57,10 @@ int bench_command(const std::vector<std::string>& args) {
       "size, with no measure (the baseline) and with every measure on (the pathways), and\n"
       "reports household-months per second, the median of the repeats (wall time; the CPU\n"
       "seconds of every thread beside it), and the plan phase's share of the time. Then\n"
-      "times population synthesis (tuopin synth) at the --synth sizes.\n\nOptions");
+      "times population synthesis (tuopin synth) at the --synth sizes. With --phases, each\n"
+      "row is followed by the median run's seconds in each phase of the run (setup, the\n"
+      "plan's requests and allocation, months, settle, assessment, sums), to see which\n"
+      "phase holds a run back on many threads.\n\nOptions");
   std::string households = "250000,5000000", threads = "1,all", synth = "10000000", measures = "none,all";
   int repeats = 5;
   visible.add_options()
@@ -67,7 +71,8 @@ int bench_command(const std::vector<std::string>& args) {
       ("measures", po::value(&measures)->value_name("none,all"),
        "'none' (the baseline), 'all' (every measure of the registry on, funding at the plan's\n"
        "level), or both (default)")
-      ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)");
+      ("repeats", po::value(&repeats)->value_name("K"), "timed runs per setting (default 5)")
+      ("phases", "after each row, the median run's seconds in each phase of the run");
   const po::variables_map vm = parse_options(args, visible);
   if (vm.count("help")) {
     std::cout << visible;
@@ -122,7 +127,7 @@ int bench_command(const std::vector<std::string>& args) {
     for (const auto& [label, variant] : variants)
     for (int t : thread_counts) {
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
-      std::vector<std::pair<double, double>> seconds;  // (total, plan)
+      std::vector<std::pair<double, std::array<double, run_phase_count>>> seconds;  // (total, by phase)
       std::vector<double> cpu;
       for (int k = 0; k < repeats; ++k) {
         SimulationOptions opt;
@@ -132,18 +137,25 @@ int bench_command(const std::vector<std::string>& args) {
         const auto start = std::chrono::steady_clock::now();
         const SimulationResult r = simulate(variant.scenario, pop, opt);
         seconds.emplace_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                             r.phase_seconds[0]);
+                             r.phase_seconds);
         cpu.push_back(process_cpu_seconds() - cpu_start);
         if (r.values.empty()) return 1;
       }
       std::sort(seconds.begin(), seconds.end());
       std::sort(cpu.begin(), cpu.end());
-      const auto [median, plan] = seconds[seconds.size() / 2];
+      const auto& [median, phase] = seconds[seconds.size() / 2];
+      const double plan = phase[static_cast<int>(RunPhase::plan_requests)] +
+                          phase[static_cast<int>(RunPhase::plan_allocation)];
       const double rate = static_cast<double>(pop.households.count()) * s.months() / median;
       std::cout << std::setw(12) << pop.households.count() << std::setw(10) << label << std::setw(9) << t
                 << std::setw(12) << std::fixed << std::setprecision(3) << median << std::setw(14)
                 << cpu[cpu.size() / 2] << std::setw(22) << std::setprecision(1) << rate / 1e6 << " M"
                 << std::setw(13) << std::setprecision(1) << 100.0 * plan / median << "%\n";
+      if (vm.count("phases")) {
+        std::cout << std::setw(31) << "phases (s):";
+        for (int p = 0; p < run_phase_count; ++p)
+          std::cout << " " << run_phase_names[p] << " " << std::setprecision(3) << phase[p] << (p + 1 < run_phase_count ? ";" : "\n");
+      }
     }
   }
   if (!synth_sizes.empty())

@@ -654,7 +654,15 @@ std::vector<double> county_factors(const Scenario& s, const std::vector<std::int
 }  // namespace
 
 SimulationResult simulate(const Scenario& s, const Population& pop, const SimulationOptions& opt) {
+  using clock = std::chrono::steady_clock;
+  auto t0 = clock::now();
   SimulationResult result;
+  // Adds the time since the last lap to a phase.
+  auto lap = [&](RunPhase phase) {
+    const auto t1 = clock::now();
+    result.phase_seconds[static_cast<int>(phase)] += std::chrono::duration<double>(t1 - t0).count();
+    t0 = t1;
+  };
   result.replicates = opt.replicates;
   result.first_replicate = opt.first_replicate;
   result.first_year = s.first_year;
@@ -765,12 +773,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       tbb::enumerable_thread_specific<Ledger> ledgers(exemplar);
       Ledger serial(exemplar);
 
-      using clock = std::chrono::steady_clock;
-      auto lap = [&, t0 = clock::now()](int phase) mutable {
-        const auto t1 = clock::now();
-        result.phase_seconds[phase] += std::chrono::duration<double>(t1 - t0).count();
-        t0 = t1;
-      };
+      lap(RunPhase::setup);
       // Plan: identification, the measures' requests, the pools' allocation, the awards.
       if (!on.empty()) {
         // Each block's requests, in a list kept from year to year (cleared, its memory reused);
@@ -795,6 +798,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
             }
           }
         });
+        lap(RunPhase::plan_requests);
         std::vector<std::int64_t> poor_people(C, 0);
         for (int c = 0; c < C; ++c)
           poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
@@ -807,8 +811,8 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
           by_measure[k.measure].push_back(k);
         }
         for (const Measure* m : on) m->award(ctx, by_measure[m->index()]);
+        lap(RunPhase::plan_allocation);
       }
-      lap(0);
 
       // Months, in parallel blocks.
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
@@ -817,10 +821,10 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         for (std::size_t b = range.begin(); b != range.end(); ++b)
           run_months(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger);
       });
-      lap(1);
+      lap(RunPhase::months);
       // Settle: year-end payments from pools that depend on the year's events.
       for (const Measure* m : on) m->settle(ctx, pools, serial);
-      lap(2);
+      lap(RunPhase::settle);
       // Assessment, in parallel blocks.
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
         Counts& counts = local.local();
@@ -830,6 +834,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
           run_assessment(engine, ctx, b * block_size, std::min(n, (b + 1) * block_size), counts, ledger,
                          thread_village_counts);
       });
+      lap(RunPhase::assessment);
 
       // Integer sums: exact whatever the order of the threads' partial counts.
       const std::size_t base = result.index(r, y, 0, Metric::poor_start_people);
@@ -854,7 +859,6 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       });
       assess_areas(s, pop, villages, county_rural, county_villages, county_poor_villages, village_counts, y,
                    village_exited, county_exited, result, r);
-      lap(3);
       auto add_ledger = [&](const Ledger& l) {
         const auto v = l.values();
         for (int c = 0; c < C; ++c) {
@@ -879,6 +883,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
           }
         pools.close_year(s.funding.rollover);
       }
+      lap(RunPhase::sums);
       if (opt.progress) opt.progress(r + (y + 1.0) / result.years, opt.replicates);
     }
   }

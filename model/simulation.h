@@ -20,6 +20,22 @@
 
 namespace tuopin {
 
+// The phases of a run, in the order they run (docs/model.md, "Process overview"), as timed in
+// SimulationResult::phase_seconds. Serial phases are marked: on many threads they are what a
+// run's parallel efficiency is lost to.
+enum class RunPhase : int {
+  setup,            // columns, start counts, village index; per replicate the reset; per year the village disasters
+  plan_requests,    // identification and each block's requests (parallel over blocks)
+  plan_allocation,  // the pools' allocation and the awards (serial)
+  months,           // the twelve months (parallel over blocks)
+  settle,           // year-end payments from pools (serial)
+  assessment,       // the year-end assessment (parallel over blocks)
+  sums,             // the threads' counts summed, villages and counties assessed, ledgers added (mostly serial)
+};
+inline constexpr int run_phase_count = 7;
+inline constexpr std::array<const char*, run_phase_count> run_phase_names{
+    "setup", "plan requests", "plan allocation", "months", "settle", "assessment", "sums"};
+
 struct SimulationResult {
   int replicates = 0;
   int first_replicate = 0;  // replicate index (Philox key word 1) of replicate 0 here
@@ -46,8 +62,10 @@ struct SimulationResult {
   int villages = 0;
   std::vector<std::int16_t> village_exit_year;
   std::size_t state_bytes_per_household = 0;         // engine state + every enabled measure's columns
-  // Wall time by phase over the whole run, seconds: plan, months, settle, assessment.
-  std::array<double, 4> phase_seconds{};
+  // Wall time by phase over the whole run, seconds, indexed by RunPhase (the names in
+  // run_phase_names): what `tuopin bench --phases` prints, to see which phase holds back a
+  // run on many threads.
+  std::array<double, run_phase_count> phase_seconds{};
   // With uncertainty.parameters (model/uncertainty.h): every uncertain parameter ("section.key",
   // dictionary order) and its value in each replicate, drawn or held: [replicate * P + p].
   std::vector<std::string> uncertain_parameters;

@@ -8,7 +8,7 @@ namespace tuopin {
 
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // A reminder, not a rule of the model: a field added to SimulationResult must be merged below.
-static_assert(sizeof(SimulationResult) == 368, "SimulationResult changed: update append_replicates");
+static_assert(sizeof(SimulationResult) == 392, "SimulationResult changed: update append_replicates");
 #endif
 
 namespace {

@@ -116,6 +116,15 @@ expect_in "params shows sources" out.txt "source: calibration: remaining_poor_pe
 "$tuopin" params --defaults > defaults.toml
 expect_rc "defaults file runs" 0 "$tuopin" run defaults.toml -o defaults.h5 --replicates 1
 
+# bench: a row per size, measures and threads; with --phases, each followed by its phases.
+expect_rc "bench --phases" 0 "$tuopin" bench --households 3000 --threads 1 --repeats 1 --synth 0 --measures none,all --phases
+expect_in "bench names the kernels" out.txt "month kernels"
+expect_in "bench has the plan share" out.txt "plan share"
+[ "$(grep -c '^ *3000 ' out.txt)" = 2 ] && pass "bench: a row for none and for all" || fail "bench: rows"
+[ "$(grep -c 'phases (s): setup .*; plan requests .*; plan allocation .*; months .*; settle .*; assessment .*; sums ' out.txt)" = 2 ] \
+  && pass "bench --phases: the phases after each row" || fail "bench --phases: phase lines"
+expect_rc "bench refuses an unknown measures set" 2 "$tuopin" bench --households 3000 --measures some --synth 0
+
 # synth: the default Anqing report meets the 1% rule (a 1/40-scale population need not: a share
 # of 1.5% is then about 110 households, and one household is 0.9%); a saved population
 # reproduces a synthesised run.

@@ -1,5 +1,6 @@
 // The simulation loop: invariants, accounting identities, determinism and common random numbers.
 #include <doctest/doctest.h>
+#include <chrono>
 
 #include <tbb/global_control.h>
 
@@ -168,4 +169,31 @@ TEST_CASE("more income growth means more exits (monotone response)") {
   const LoadedScenario slow = test::small_scenario("[income]\nwage_growth = 0.0\n");
   const LoadedScenario fast = test::small_scenario("[income]\nwage_growth = 0.3\n");
   CHECK(total(test::run(fast.scenario), Metric::exit_people) > total(test::run(slow.scenario), Metric::exit_people));
+}
+
+TEST_CASE("the phase timings cover the run: plan phases only with a measure on") {
+  for (const bool measures : {false, true}) {
+    CAPTURE(measures);
+    const LoadedScenario loaded =
+        measures ? test::small_scenario("", 6000, "", test::all_measures_on) : test::small_scenario("", 6000);
+    const Population pop = synthesise_population(loaded.scenario);
+    SimulationOptions opt;
+    opt.replicates = 2;
+    opt.seed = loaded.scenario.seed;
+    const auto start = std::chrono::steady_clock::now();
+    const SimulationResult r = simulate(loaded.scenario, pop, opt);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double sum = 0;
+    for (const double p : r.phase_seconds) {
+      CHECK(p >= 0.0);
+      sum += p;
+    }
+    // The laps follow one another from the start of simulate to its last year: together no
+    // more than the call, and every phase that ran is counted.
+    CHECK(sum <= wall);
+    CHECK(r.phase_seconds[static_cast<int>(RunPhase::months)] > 0.0);
+    CHECK(r.phase_seconds[static_cast<int>(RunPhase::assessment)] > 0.0);
+    CHECK((r.phase_seconds[static_cast<int>(RunPhase::plan_requests)] > 0.0) == measures);
+    CHECK((r.phase_seconds[static_cast<int>(RunPhase::plan_allocation)] > 0.0) == measures);
+  }
 }
