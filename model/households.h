@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "column.h"
+
 namespace tuopin {
 
 enum class LabourCapacity : std::uint8_t { normal = 0, weak = 1, none = 2 };
@@ -138,27 +140,27 @@ inline constexpr std::uint8_t yearly = 0x3Fu;               // the bits cleared 
 
 // What the dynamics change, one column each.
 struct HouseholdState {
-  std::vector<RegistryStatus> status;
-  std::vector<HousingSafety> housing;
-  std::vector<std::uint8_t> guarantees;     // guarantee bits at the last assessment
-  std::vector<std::uint8_t> dropout;        // 1: a school-age child is out of school
-  std::vector<std::uint8_t> insured;        // 1: enrolled in basic medical insurance this year
-  std::vector<std::uint8_t> illness_left;   // months of reduced work left after an illness
-  std::vector<std::uint8_t> below_line;     // 1: last assessed per-capita income below the line
-  std::vector<float> wage_deviation;        // persistent log deviation of wage income
-  std::vector<float> operating_deviation;   // persistent log deviation of operating income
+  Column<RegistryStatus> status;
+  Column<HousingSafety> housing;
+  Column<std::uint8_t> guarantees;     // guarantee bits at the last assessment
+  Column<std::uint8_t> dropout;        // 1: a school-age child is out of school
+  Column<std::uint8_t> insured;        // 1: enrolled in basic medical insurance this year
+  Column<std::uint8_t> illness_left;   // months of reduced work left after an illness
+  Column<std::uint8_t> below_line;     // 1: last assessed per-capita income below the line
+  Column<float> wage_deviation;        // persistent log deviation of wage income
+  Column<float> operating_deviation;   // persistent log deviation of operating income
   // Kept for the plan phase and the measures.
-  std::vector<std::uint8_t> assistance;     // household_flag::dibao / wubao now (dynamic with the safety net)
-  std::vector<std::uint8_t> willing;        // 1: willing to develop an industry (drawn per replicate)
-  std::vector<std::uint8_t> paired;         // 1: paired with a cadre (结对帮扶; drawn per replicate)
-  std::vector<std::uint8_t> pathway;        // registry index of this year's pathway measure, or no_pathway
-  std::vector<std::int8_t> exit_year;       // window year index of the last exit (-1: none in the window)
-  std::vector<float> assessed_income;       // per-capita income at the last assessment, before year-end top-ups
-  std::vector<std::uint8_t> events;         // household_event bits of the current year
+  Column<std::uint8_t> assistance;     // household_flag::dibao / wubao now (dynamic with the safety net)
+  Column<std::uint8_t> willing;        // 1: willing to develop an industry (drawn per replicate)
+  Column<std::uint8_t> paired;         // 1: paired with a cadre (结对帮扶; drawn per replicate)
+  Column<std::uint8_t> pathway;        // registry index of this year's pathway measure, or no_pathway
+  Column<std::int8_t> exit_year;       // window year index of the last exit (-1: none in the window)
+  Column<float> assessed_income;       // per-capita income at the last assessment, before year-end top-ups
+  Column<std::uint8_t> events;         // household_event bits of the current year
   // Scratch of the current year, carried from the months to the assessment.
-  std::vector<float> year_income;           // household income of the year so far, yuan
-  std::vector<float> medical;               // out-of-pocket medical cost of the year, yuan
-  std::vector<float> medical_gross;         // medical cost of the year before any payment, yuan
+  Column<float> year_income;           // household income of the year so far, yuan
+  Column<float> medical;               // out-of-pocket medical cost of the year, yuan
+  Column<float> medical_gross;         // medical cost of the year before any payment, yuan
 
   void resize(std::size_t n);
   std::size_t bytes_per_household() const;

@@ -108,7 +108,7 @@ struct Engine {
   std::int64_t trace_household;             // -1: none
   std::vector<TraceRow>* trace;
   int replicate;
-  const std::vector<std::uint8_t>& supported;
+  const Column<std::uint8_t>& supported;
 };
 
 TraceRow trace_row(const Engine& e, const YearContext& ctx, std::size_t i, int month) {
@@ -552,7 +552,7 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
 
 // Who the plan supports this year (targeting.h) and each identified household's pathway.
 void identify(const Scenario& s, const Population& pop, const RandomKey& key, int year_index, HouseholdState& st,
-              std::vector<std::uint8_t>& supported, std::size_t begin, std::size_t end) {
+              Column<std::uint8_t>& supported, std::size_t begin, std::size_t end) {
   const Households& h = pop.households;
   const Targeting& t = s.targeting;
   const int after = t.support_after_exit_years;
@@ -695,7 +695,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   const std::size_t county_metrics = static_cast<std::size_t>(C) * metric_count;
   HouseholdState state;
   std::vector<std::uint8_t> struck;
-  std::vector<std::uint8_t> supported(n, not_supported);
+  Column<std::uint8_t> supported(n);  // filled in parallel in every replicate, below
   std::vector<std::unique_ptr<MeasureState>> owned(M);
   std::vector<MeasureState*> states(M, nullptr);
   std::size_t measure_bytes = 0;
@@ -746,10 +746,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   for (int r = 0; r < R; ++r) {
     const RandomKey key{opt.seed, static_cast<std::uint32_t>(opt.first_replicate + r)};
     reset_state(s, pop, income, key, state);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 20), [&](const auto& range) {
-      std::fill(supported.begin() + static_cast<std::ptrdiff_t>(range.begin()),
-                supported.begin() + static_cast<std::ptrdiff_t>(range.end()), not_supported);
-    });
+    fill_parallel(supported, not_supported);
     std::fill(village_exited.begin(), village_exited.end(), std::uint8_t{0});
     std::fill(county_exited.begin(), county_exited.end(), std::uint8_t{0});
     // The measures' states, each its own: reset side by side (each fills columns of every

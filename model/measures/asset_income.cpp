@@ -55,9 +55,9 @@ const std::array specs = std::to_array<ParameterSpec>({
 
 class AssetState final : public MeasureState {
  public:
-  AssetState(std::size_t households, std::size_t villages) : shares(households, 0), failed(villages, 0) {}
+  AssetState(std::size_t households, std::size_t villages) : shares(households), failed(villages, 0) {}
   std::size_t bytes_per_household() const override { return 1; }
-  std::vector<std::uint8_t> shares;  // 1: holds shares
+  Column<std::uint8_t> shares;       // 1: holds shares
   std::vector<std::uint8_t> failed;  // per village: 1 once its cooperative failed
 };
 
@@ -89,7 +89,7 @@ class AssetIncome final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<AssetState*>(s);
-    std::fill(st.shares.begin(), st.shares.end(), 0);
+    fill_parallel(st.shares, std::uint8_t{0});
     std::fill(st.failed.begin(), st.failed.end(), 0);
   }
 

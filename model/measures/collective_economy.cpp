@@ -137,7 +137,7 @@ constexpr std::uint32_t selection_draw = 0x10000;  // draw index of post selecti
 
 class CollectiveState final : public MeasureState {
  public:
-  explicit CollectiveState(const Population& pop) : post(pop.households.count(), 0) {
+  explicit CollectiveState(const Population& pop) : post(pop.households.count()) {
     const std::size_t V = pop.villages.count();
     VillageIndex index;  // the engine builds its own for the years (YearContext::village_index)
     index.build(pop.households.village, V);
@@ -157,7 +157,7 @@ class CollectiveState final : public MeasureState {
   std::size_t bytes_per_household() const override { return 1; }
 
   std::vector<std::pair<std::uint32_t, std::uint32_t>> reps;  // (representative household, village), by household
-  std::vector<std::uint8_t> post;          // per household: 1 holds a collective post this year
+  Column<std::uint8_t> post;               // per household: 1 holds a collective post this year
   // per village
   std::vector<std::int8_t> road_year, water_year;  // window year funded, -1: none
   std::vector<std::uint16_t> working;      // working income projects
@@ -205,7 +205,7 @@ class CollectiveEconomy final : public Measure {
   }
   void reset(const Scenario& s, const Population& pop, const RandomKey&, MeasureState* ms) const override {
     auto& st = *static_cast<CollectiveState*>(ms);
-    std::fill(st.post.begin(), st.post.end(), 0);
+    fill_parallel(st.post, std::uint8_t{0});
     std::fill(st.road_year.begin(), st.road_year.end(), -1);
     std::fill(st.water_year.begin(), st.water_year.end(), -1);
     std::fill(st.working.begin(), st.working.end(), 0);

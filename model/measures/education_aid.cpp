@@ -41,9 +41,9 @@ const std::array specs = std::to_array<ParameterSpec>({
 
 class EducationState final : public MeasureState {
  public:
-  explicit EducationState(std::size_t n) : aided_year(n, -1) {}
+  explicit EducationState(std::size_t n) : aided_year(n) {}
   std::size_t bytes_per_household() const override { return 1; }
-  std::vector<std::int8_t> aided_year;  // window year index of the current aid
+  Column<std::int8_t> aided_year;  // window year index of the current aid
 };
 
 class EducationAid final : public Measure {
@@ -60,7 +60,7 @@ class EducationAid final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<EducationState*>(s);
-    std::fill(st.aided_year.begin(), st.aided_year.end(), -1);
+    fill_parallel(st.aided_year, std::int8_t{-1});
   }
 
   double amount(const Households& h, std::size_t i) const {

@@ -64,11 +64,11 @@ constexpr std::uint8_t job_none = 0, job_skilled = 1, job_workshop = 2;
 
 class EmploymentState final : public MeasureState {
  public:
-  explicit EmploymentState(std::size_t n) : job(n, 0), trained(n, 0), post_year(n, -1) {}
+  explicit EmploymentState(std::size_t n) : job(n), trained(n), post_year(n) {}
   std::size_t bytes_per_household() const override { return 3; }
-  std::vector<std::uint8_t> job;       // job_none, job_skilled, job_workshop
-  std::vector<std::uint8_t> trained;   // 1: a course was funded (success or not)
-  std::vector<std::int8_t> post_year;  // window year index of the current public-welfare post
+  Column<std::uint8_t> job;       // job_none, job_skilled, job_workshop
+  Column<std::uint8_t> trained;   // 1: a course was funded (success or not)
+  Column<std::int8_t> post_year;  // window year index of the current public-welfare post
 };
 
 constexpr std::uint8_t option_training = 1, option_post = 2;
@@ -94,9 +94,9 @@ class Employment final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<EmploymentState*>(s);
-    std::fill(st.job.begin(), st.job.end(), job_none);
-    std::fill(st.trained.begin(), st.trained.end(), 0);
-    std::fill(st.post_year.begin(), st.post_year.end(), -1);
+    fill_parallel(st.job, std::uint8_t{job_none});
+    fill_parallel(st.trained, std::uint8_t{0});
+    fill_parallel(st.post_year, std::int8_t{-1});
   }
 
   void candidates(const YearContext& c, std::size_t begin, std::size_t end, std::vector<Candidate>& out) const override {

@@ -44,9 +44,9 @@ const std::array metric_list = std::to_array<MetricInfo>({
 
 class RenovationState final : public MeasureState {
  public:
-  explicit RenovationState(std::size_t n) : year(n, -1) {}
+  explicit RenovationState(std::size_t n) : year(n) {}
   std::size_t bytes_per_household() const override { return 1; }
-  std::vector<std::int8_t> year;  // window year index of funding, -1: none
+  Column<std::int8_t> year;  // window year index of funding, -1: none
 };
 
 class HousingRenovation final : public Measure {
@@ -65,7 +65,7 @@ class HousingRenovation final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<RenovationState*>(s);
-    std::fill(st.year.begin(), st.year.end(), -1);
+    fill_parallel(st.year, std::int8_t{-1});
   }
 
   void candidates(const YearContext& c, std::size_t begin, std::size_t end, std::vector<Candidate>& out) const override {

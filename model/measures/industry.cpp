@@ -78,11 +78,11 @@ const std::array specs = std::to_array<ParameterSpec>({
 
 class IndustryState final : public MeasureState {
  public:
-  explicit IndustryState(std::size_t n) : start(n, -1), mode(n, 0), success(n, 0) {}
+  explicit IndustryState(std::size_t n) : start(n), mode(n), success(n) {}
   std::size_t bytes_per_household() const override { return 3; }
-  std::vector<std::int8_t> start;       // window year index of funding, -1: none
-  std::vector<std::uint8_t> mode;       // 0 own, 1 enterprise, 2 e-commerce
-  std::vector<std::uint8_t> success;    // 1: the project yields income
+  Column<std::int8_t> start;       // window year index of funding, -1: none
+  Column<std::uint8_t> mode;       // 0 own, 1 enterprise, 2 e-commerce
+  Column<std::uint8_t> success;    // 1: the project yields income
 };
 
 class Industry final : public Measure {
@@ -116,7 +116,9 @@ class Industry final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<IndustryState*>(s);
-    std::fill(st.start.begin(), st.start.end(), -1);
+    fill_parallel(st.start, std::int8_t{-1});
+    fill_parallel(st.mode, std::uint8_t{0});
+    fill_parallel(st.success, std::uint8_t{0});
   }
 
   void candidates(const YearContext& c, std::size_t begin, std::size_t end, std::vector<Candidate>& out) const override {

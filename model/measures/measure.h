@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "column.h"
 #include "funding.h"
 #include "households.h"
 #include "metrics.h"
@@ -93,15 +94,10 @@ struct HouseholdState;
 // measures that fund villages: a village's requests go through the pools as its first
 // household's (the pool is its county).
 struct VillageIndex {
-  std::vector<std::uint32_t> first, ids;
-  void build(const std::vector<std::uint32_t>& village_of, std::size_t villages) {
-    first.assign(villages + 1, 0);
-    for (const auto v : village_of) ++first[v + 1];
-    for (std::size_t v = 0; v < villages; ++v) first[v + 1] += first[v];
-    ids.assign(village_of.size(), 0);
-    std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
-    for (std::size_t i = 0; i < village_of.size(); ++i) ids[next[village_of[i]]++] = static_cast<std::uint32_t>(i);
-  }
+  std::vector<std::uint32_t> first;
+  Column<std::uint32_t> ids;
+  // A counting sort by village, in parallel chunks of households (village_index.cpp).
+  void build(const std::vector<std::uint32_t>& village_of, std::size_t villages);
   std::size_t size(std::size_t v) const { return first[v + 1] - first[v]; }
   std::uint32_t representative(std::size_t v) const { return ids[first[v]]; }
 };
@@ -130,7 +126,7 @@ struct YearContext {
   std::span<MeasureState* const> states;  // by registry index (null for a measure without state)
   // 1 where a household receives measures this year (registered poor and identified, exited
   // within the support years, or included by error); set by the plan before candidates().
-  const std::vector<std::uint8_t>& supported;
+  const Column<std::uint8_t>& supported;
   // Villages' state this replicate (reset from the population): measures may change it in the
   // serial steps (award, settle) and read it in the block phases.
   VillageState& villages;

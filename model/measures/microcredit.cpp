@@ -24,6 +24,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_reduce.h>
+
 #include "../households.h"
 #include "../plan.h"
 #include "../population_synthesis.h"
@@ -111,12 +114,12 @@ constexpr std::uint8_t option_new = 1, option_interest = 2;
 class MicrocreditState final : public MeasureState {
  public:
   MicrocreditState(std::size_t n, int counties)
-      : start(n, -1), subsidy_year(n, -1), flags(n, 0), fund_fen(counties, 0), outstanding_fen(counties, 0),
+      : start(n), subsidy_year(n), flags(n), fund_fen(counties, 0), outstanding_fen(counties, 0),
         issued_fen(counties, 0), households(counties, 0) {}
   std::size_t bytes_per_household() const override { return 3; }
-  std::vector<std::int8_t> start;         // window year index of the loan's issue, -1: never borrowed
-  std::vector<std::int8_t> subsidy_year;  // last window year whose interest subsidy was paid
-  std::vector<std::uint8_t> flags;        // own_use, defaulted, default_pending
+  Column<std::int8_t> start;         // window year index of the loan's issue, -1: never borrowed
+  Column<std::int8_t> subsidy_year;  // last window year whose interest subsidy was paid
+  Column<std::uint8_t> flags;        // own_use, defaulted, default_pending
   // Per county.
   std::vector<std::int64_t> fund_fen;         // the risk-compensation fund's money
   std::vector<std::int64_t> outstanding_fen;  // balance of loans outstanding
@@ -145,18 +148,31 @@ class Microcredit final : public Measure {
   std::span<const MetricInfo> metrics() const override { return metric_list; }
 
   std::unique_ptr<MeasureState> make_state(const Population& pop) const override {
+    // Households per county, summed over parallel chunks (integer counts: exact in any order).
     const Households& h = pop.households;
-    int counties = 0;
-    for (std::size_t i = 0; i < h.count(); ++i) counties = std::max(counties, h.county[i] + 1);
+    const tbb::blocked_range<std::size_t> all(0, h.count(), 1 << 16);
+    const int counties = tbb::parallel_reduce(
+        all, 0,
+        [&](const tbb::blocked_range<std::size_t>& r, int most) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) most = std::max(most, h.county[i] + 1);
+          return most;
+        },
+        [](int a, int b) { return std::max(a, b); });
     auto st = std::make_unique<MicrocreditState>(h.count(), counties);
-    for (std::size_t i = 0; i < h.count(); ++i) ++st->households[h.county[i]];
+    tbb::enumerable_thread_specific<std::vector<std::int64_t>> part(static_cast<std::size_t>(counties), std::int64_t{0});
+    tbb::parallel_for(all, [&](const tbb::blocked_range<std::size_t>& r) {
+      std::vector<std::int64_t>& mine = part.local();
+      for (std::size_t i = r.begin(); i != r.end(); ++i) ++mine[h.county[i]];
+    });
+    for (const auto& mine : part)
+      for (int c = 0; c < counties; ++c) st->households[c] += mine[c];
     return st;
   }
   void reset(const Scenario& s, const Population&, const RandomKey&, MeasureState* m) const override {
     auto& st = *static_cast<MicrocreditState*>(m);
-    std::fill(st.start.begin(), st.start.end(), -1);
-    std::fill(st.subsidy_year.begin(), st.subsidy_year.end(), -1);
-    std::fill(st.flags.begin(), st.flags.end(), 0);
+    fill_parallel(st.start, std::int8_t{-1});
+    fill_parallel(st.subsidy_year, std::int8_t{-1});
+    fill_parallel(st.flags, std::uint8_t{0});
     std::fill(st.fund_fen.begin(), st.fund_fen.end(), fen(fund_ * s.funding.level));
     std::fill(st.outstanding_fen.begin(), st.outstanding_fen.end(), 0);
     std::fill(st.issued_fen.begin(), st.issued_fen.end(), 0);

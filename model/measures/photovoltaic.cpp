@@ -89,19 +89,18 @@ constexpr std::uint8_t option_system = 0, option_station = 1;
 class PvState final : public MeasureState {
  public:
   PvState(const std::vector<std::uint32_t>& village_of, std::size_t village_count)
-      : year(village_of.size(), -1), debt(village_of.size(), 0), station_year(village_count, -1),
+      : year(village_of.size()), debt(village_of.size()), station_year(village_count, -1),
         village_payout(village_count, 0.0f) {
     // Each village's first household in id order (VillageIndex::representative), ascending.
-    std::vector<std::uint8_t> seen(village_count, 0);
-    for (std::size_t i = 0; i < village_of.size(); ++i)
-      if (!seen[village_of[i]]) {
-        seen[village_of[i]] = 1;
-        representatives.push_back(static_cast<std::uint32_t>(i));
-      }
+    VillageIndex index;
+    index.build(village_of, village_count);
+    for (std::size_t v = 0; v < village_count; ++v)
+      if (index.size(v) > 0) representatives.push_back(index.representative(v));
+    std::sort(representatives.begin(), representatives.end());
   }
   std::size_t bytes_per_household() const override { return 3; }
-  std::vector<std::int8_t> year;          // window year index of installation, -1: none
-  std::vector<std::uint16_t> debt;        // household's share still to repay, yuan
+  Column<std::int8_t> year;               // window year index of installation, -1: none
+  Column<std::uint16_t> debt;             // household's share still to repay, yuan
   std::vector<std::int8_t> station_year;  // per village: year its station was built
   std::vector<float> village_payout;      // per village: this year's station income per supported household
   std::vector<std::uint32_t> representatives;  // the villages' first households, ascending (per village)
@@ -142,8 +141,8 @@ class Photovoltaic final : public Measure {
   }
   void reset(const Scenario&, const Population&, const RandomKey&, MeasureState* s) const override {
     auto& st = *static_cast<PvState*>(s);
-    std::fill(st.year.begin(), st.year.end(), -1);
-    std::fill(st.debt.begin(), st.debt.end(), 0);
+    fill_parallel(st.year, std::int8_t{-1});
+    fill_parallel(st.debt, std::uint16_t{0});
     std::fill(st.station_year.begin(), st.station_year.end(), -1);
     std::fill(st.village_payout.begin(), st.village_payout.end(), 0.0f);
   }

@@ -135,11 +135,11 @@ constexpr std::uint8_t flag_job = 1, flag_land = 2, flag_homestead = 4, flag_ret
 class RelocationState final : public MeasureState {
  public:
   RelocationState(std::size_t households, std::size_t villages)
-      : destination(households, 0), move_year(households, -1), flags(households, 0), whole_village(villages, 0) {}
+      : destination(households), move_year(households), flags(households), whole_village(villages, 0) {}
   std::size_t bytes_per_household() const override { return 3; }
-  std::vector<std::uint8_t> destination;  // 0 none, 1..4 the destination (funded, perhaps not moved yet)
-  std::vector<std::int8_t> move_year;     // window year index of move-in
-  std::vector<std::uint8_t> flags;        // flag_job | flag_land | flag_homestead | flag_returned
+  Column<std::uint8_t> destination;  // 0 none, 1..4 the destination (funded, perhaps not moved yet)
+  Column<std::int8_t> move_year;     // window year index of move-in
+  Column<std::uint8_t> flags;        // flag_job | flag_land | flag_homestead | flag_returned
   std::vector<std::uint8_t> whole_village;  // per village: flagged for a whole-village move
 };
 
@@ -189,9 +189,9 @@ class Relocation final : public Measure {
   }
   void reset(const Scenario&, const Population& pop, const RandomKey& key, MeasureState* s) const override {
     auto& st = *static_cast<RelocationState*>(s);
-    std::fill(st.destination.begin(), st.destination.end(), 0);
-    std::fill(st.move_year.begin(), st.move_year.end(), -1);
-    std::fill(st.flags.begin(), st.flags.end(), 0);
+    fill_parallel(st.destination, std::uint8_t{0});
+    fill_parallel(st.move_year, std::int8_t{-1});
+    fill_parallel(st.flags, std::uint8_t{0});
     for (std::size_t v = 0; v < st.whole_village.size(); ++v)
       st.whole_village[v] = pop.villages.poor[v] && pop.villages.remoteness[v] == 2 && whole_ > 0 &&
                             to_unit(draw(key, static_cast<std::uint32_t>(v), Stream::relocation, 0, 8).v[0]) < whole_;

@@ -306,3 +306,38 @@ TEST_CASE("trace: one household month by month through a funded industry project
 }
 
 }  // namespace tuopin
+
+namespace tuopin {
+
+TEST_CASE("the village index lists each village's households in id order, on any number of threads") {
+  // Against a serial counting sort, for populations from smaller than the village count (one
+  // chunk) to many households per village (64 chunks), with empty villages.
+  std::mt19937 rng(7);
+  for (const auto& [n, V] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {0, 5}, {3, 10}, {1000, 1000}, {5000, 7}, {100000, 300}, {70001, 1}}) {
+    CAPTURE(n);
+    CAPTURE(V);
+    std::vector<std::uint32_t> village_of(n);
+    std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(V - 1));
+    for (auto& v : village_of) v = pick(rng) / 2 * 2;  // odd villages stay empty (but for V = 1)
+    std::vector<std::vector<std::uint32_t>> expected(V);
+    for (std::size_t i = 0; i < n; ++i) expected[village_of[i]].push_back(static_cast<std::uint32_t>(i));
+    for (const int threads : {1, 3, 8}) {
+      auto [index, seen] = test::with_threads(threads, [&] {
+        VillageIndex built;
+        built.build(village_of, V);
+        return built;
+      });
+      CHECK(seen == threads);
+      REQUIRE(index.first.size() == V + 1);
+      REQUIRE(index.ids.size() == n);
+      CHECK(index.first[V] == n);
+      for (std::size_t v = 0; v < V; ++v) {
+        const std::vector<std::uint32_t> got(index.ids.begin() + index.first[v], index.ids.begin() + index.first[v + 1]);
+        CHECK(got == expected[v]);
+      }
+    }
+  }
+}
+
+}  // namespace tuopin
