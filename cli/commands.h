@@ -5,6 +5,7 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ std::size_t parse_households(const boost::program_options::variables_map& vm, st
 Population obtain_population(const Scenario& s, const std::string& population_path, std::size_t households,
                              std::string& source);
 
-RunInfo run_info(const std::string& command_line, int threads, double seconds, const std::string& population_source);
+RunInfo run_info(const std::string& command_line, int threads, double seconds, const std::string& population_source,
+                 std::optional<std::uint64_t> population_hash = std::nullopt);
 
 }  // namespace tuopin::cli

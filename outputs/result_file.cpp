@@ -438,7 +438,7 @@ void write_scenario_content(hid_t where, const LoadedScenario& scenario, const S
   write_uncertainty(where, s, r);
   write_meta(where, scenario, info, r.replicates);
   Handle meta(H5Gopen2(where, "meta", H5P_DEFAULT), H5Gclose, "open meta");
-  hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
+  hdf5::attribute(meta, "population_hash", hex(info.population_hash ? *info.population_hash : population_hash(population)));
 }
 
 }  // namespace
@@ -559,7 +559,7 @@ void write_comparison_file(const std::filesystem::path& path, bool force, const 
     hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
     hdf5::attribute(meta, "instruction_set", std::string(month_kernel_level()));
     hdf5::attribute(meta, "population_source", info.population_source);
-    hdf5::attribute(meta, "population_hash", hex(population_hash(population)));
+    hdf5::attribute(meta, "population_hash", hex(info.population_hash ? *info.population_hash : population_hash(population)));
     if (with_population) write_population_group(file, population, runs[0].scenario->scenario);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });

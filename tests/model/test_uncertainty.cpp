@@ -446,7 +446,7 @@ TEST_CASE("the result file holds the uncertain parameters' values, and nothing o
   const SimulationResult r = simulate_replicates(loaded, pop, options_for(loaded.scenario, 2, 4));
   const auto path = dir / "uncertain.h5";
   std::filesystem::remove(path);
-  write_result_file(path, false, loaded, pop, r, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+  write_result_file(path, false, loaded, pop, r, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised", {}});
   const Dataset value = read_dataset(path, "/uncertainty/value");
   const std::size_t P = uncertain_ranges().size();
   REQUIRE(value.shape == std::vector<std::size_t>{2, P});
@@ -464,6 +464,6 @@ TEST_CASE("the result file holds the uncertain parameters' values, and nothing o
   const auto plain_path = dir / "plain.h5";
   std::filesystem::remove(plain_path);
   write_result_file(plain_path, false, plain, pop, simulate_replicates(plain, pop, options_for(plain.scenario, 1)),
-                    RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+                    RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised", {}});
   CHECK_THROWS(read_dataset(plain_path, "/uncertainty/value"));
 }

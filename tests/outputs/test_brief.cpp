@@ -182,7 +182,7 @@ struct ComparisonFile {
     const SimulationResult rp = simulate(plan.scenario, pop, opt);
     std::filesystem::remove(path);
     write_comparison_file(path, false, {{"base", &base, &rb, nullptr}, {odd_name, &plan, &rp, nullptr}}, pop,
-                          RunInfo{"v", "c", "cmd", "h", "t", 1, 0.0, "synthesised"});
+                          RunInfo{"v", "c", "cmd", "h", "t", 1, 0.0, "synthesised", {}});
   }
   ~ComparisonFile() {
     std::error_code ec;

@@ -37,7 +37,7 @@ TEST_CASE("a comparison file holds each scenario, and compare pairs them replica
   const auto path = scratch("cmp.h5");
   std::filesystem::remove(path);
   write_comparison_file(path, false, {{"base", &base, &rb, nullptr}, {"more", &more, &rm, nullptr}}, pop,
-                        RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised"});
+                        RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised", {}});
 
   const auto scenarios = scenarios_in(path);
   REQUIRE(scenarios.size() == 2);
@@ -72,8 +72,8 @@ TEST_CASE("a comparison file holds each scenario, and compare pairs them replica
   const auto a = scratch("a.h5"), b = scratch("b.h5");
   std::filesystem::remove(a);
   std::filesystem::remove(b);
-  write_result_file(a, false, base, pop, rb, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised"});
-  write_result_file(b, false, more, pop, rm, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised"}, nullptr,
+  write_result_file(a, false, base, pop, rb, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised", {}});
+  write_result_file(b, false, more, pop, rm, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.0, "synthesised", {}}, nullptr,
                     false);
   const auto separate = scenarios_in(std::vector<std::filesystem::path>{a, b});
   REQUIRE(separate.size() == 2);

@@ -137,7 +137,7 @@ TEST_CASE("tuopin export --csv: a comparison file as tidy tables") {
   const SimulationResult rp = simulate(plan.scenario, pop, opt);
   const auto file = scratch("cmp.h5");
   std::filesystem::remove(file);
-  const RunInfo info{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"};
+  const RunInfo info{"test", "none", "test", "host", "now", 1, 0.0, "synthesised", {}};
   write_comparison_file(file, false, {{"base", &base, &rb, nullptr}, {"plan", &plan, &rp, nullptr}}, pop, info);
 
   const auto scenarios = scenarios_in(file);

@@ -26,7 +26,7 @@ TEST_CASE("a population file reads back column for column") {
   const Population pop = synthesise_population(loaded.scenario);
   const auto path = scratch("population.h5");
   std::filesystem::remove(path);
-  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised", {}});
   const Population back = read_population_file(path, loaded.scenario);
   const Households& a = pop.households;
   const Households& b = back.households;
@@ -70,7 +70,7 @@ TEST_CASE("a result file holds series with labelled dimensions, summaries, meta 
   const SimulationResult r = test::run(loaded.scenario, 3);
   const auto path = scratch("result.h5");
   std::filesystem::remove(path);
-  write_result_file(path, false, loaded, pop, r, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.5, "synthesised"});
+  write_result_file(path, false, loaded, pop, r, RunInfo{"v", "c", "cmd", "h", "t", 2, 1.5, "synthesised", {}});
   const Dataset exits = read_dataset(path, "/exit_people");
   CHECK(exits.shape == std::vector<std::size_t>{3, 3, 11});
   CHECK(exits.dimensions == std::vector<std::string>{"replicate", "year", "county"});
@@ -83,6 +83,15 @@ TEST_CASE("a result file holds series with labelled dimensions, summaries, meta 
   CHECK(read_population_file(path, loaded.scenario).households.size == pop.households.size);
   CHECK_THROWS_AS(write_result_file(path, false, loaded, pop, r, RunInfo{}), InputError);
   CHECK_NOTHROW(write_result_file(path, true, loaded, pop, r, RunInfo{}));
+  // /meta/population_hash: the writer's own when the caller gives none, the caller's when it
+  // gives one (tuopin run computes it beside the simulation).
+  const std::string computed = population_hash_of(path);
+  CHECK(computed.size() == 16);
+  CHECK(std::stoull(computed, nullptr, 16) == population_hash(pop));
+  RunInfo given;
+  given.population_hash = population_hash(pop) ^ 1;
+  write_result_file(path, true, loaded, pop, r, given);
+  CHECK(std::stoull(population_hash_of(path), nullptr, 16) == (population_hash(pop) ^ 1));
   std::filesystem::remove_all(path.parent_path());
 }
 
@@ -115,7 +124,7 @@ TEST_CASE("a population of 300 counties (beyond 8-bit county indices) round-trip
   CHECK(pop.villages.county.back() == C - 1);
   const auto path = scratch("counties300.h5");
   std::filesystem::remove(path);
-  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised"});
+  write_population_file(path, false, loaded, pop, RunInfo{"test", "none", "test", "host", "now", 1, 0.0, "synthesised", {}});
   const Population back = read_population_file(path, loaded.scenario);
   CHECK(back.households.county == pop.households.county);
   CHECK(back.villages.county == pop.villages.county);
