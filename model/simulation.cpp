@@ -706,6 +706,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   }
   PoolBook pools(C);
   std::vector<std::vector<Candidate>> per_block(on.empty() ? 0 : blocks), by_measure(M);  // the plan's, reused yearly
+  AllocationWorkspace allocation;  // likewise
   VillageState villages;
   VillageIndex village_index;
   if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
@@ -803,8 +804,8 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         for (int c = 0; c < C; ++c)
           poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
         pools.open_year(s.funding, y, county_factors(s, poor_people));
-        const std::vector<Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
-                                                       s.funding, uniform, pop.households.county);
+        const std::span<const Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
+                                                           s.funding, uniform, pop.households.county, allocation);
         for (auto& list : by_measure) list.clear();
         for (const Candidate& k : funded) {
           serial.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);
