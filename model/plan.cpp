@@ -2,16 +2,19 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <numeric>
 #include <span>
 #include <stdexcept>
 #include <utility>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
 namespace tuopin {
@@ -406,21 +409,37 @@ std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> list
         else long_keys_of[k] = long_key(c, funding.priority, uniform, at);
       }
   });
+  // The pools are walked largest first, each thread taking the next one left: the largest
+  // pools (a county's main sources, a twentieth of all candidates each) then start at once
+  // instead of sharing a range of neighbouring pools with another. Each pool's result depends
+  // on its own candidates only, whoever walks it.
+  std::vector<std::size_t> largest_first(P);
+  std::iota(largest_first.begin(), largest_first.end(), std::size_t{0});
+  std::stable_sort(largest_first.begin(), largest_first.end(),
+                   [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
   std::vector<std::vector<Candidate>>& funded = w.funded_by_pool;
   funded.resize(P);
-  tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
-    funded[p].clear();
-    const std::size_t first = pool_start[p], size = sizes[p];
-    if (size == 0) return;
-    const int c = static_cast<int>(p / pool_source_count);
-    const auto src = static_cast<FundSource>(p % pool_source_count);
-    if (short_keys)
-      fund_pool(std::span<ShortKey>(short_keys_of + first, size), requests + first, cand + first, pools, c, src,
-                funding.skip_unaffordable, funded[p]);
-    else
-      fund_pool(std::span<LongKey>(long_keys_of + first, size), requests + first, cand + first, pools, c, src,
-                funding.skip_unaffordable, funded[p]);
-  });
+  std::atomic<std::size_t> taken{0};
+  const auto walkers = std::min(P, static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency())));
+  tbb::parallel_for(
+      std::size_t{0}, walkers,
+      [&](std::size_t) {
+        for (std::size_t q = taken++; q < P; q = taken++) {
+          const std::size_t p = largest_first[q];
+          funded[p].clear();
+          const std::size_t first = pool_start[p], size = sizes[p];
+          if (size == 0) continue;
+          const int c = static_cast<int>(p / pool_source_count);
+          const auto src = static_cast<FundSource>(p % pool_source_count);
+          if (short_keys)
+            fund_pool(std::span<ShortKey>(short_keys_of + first, size), requests + first, cand + first, pools, c, src,
+                      funding.skip_unaffordable, funded[p]);
+          else
+            fund_pool(std::span<LongKey>(long_keys_of + first, size), requests + first, cand + first, pools, c, src,
+                      funding.skip_unaffordable, funded[p]);
+        }
+      },
+      tbb::simple_partitioner{});
   // The pools' funded candidates one after another, copied side by side.
   std::vector<std::size_t> out_start(P + 1, 0);
   for (std::size_t p = 0; p < P; ++p) out_start[p + 1] = out_start[p] + funded[p].size();
