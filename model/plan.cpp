@@ -2,14 +2,20 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <numeric>
 #include <span>
 #include <stdexcept>
+#include <utility>
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
 
 namespace tuopin {
 
@@ -305,80 +311,151 @@ void fund_pool(std::span<Key> keys, const Request* request, const Candidate* con
 
 }  // namespace
 
-std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
-                                const Funding& funding, bool uniform,
-                                const std::vector<CountyIndex>& county) {
+struct AllocationWorkspace::Arrays {
+  // An array that only grows and is never value-initialised: allocate() writes every entry it
+  // reads.
+  template <typename T>
+  struct Grown {
+    std::unique_ptr<T[]> data;
+    std::size_t capacity = 0;
+    T* at_least(std::size_t n) {
+      if (n > capacity) {
+        capacity = n + n / 4;  // room for next year's growth
+        data.reset(new T[capacity]);
+      }
+      return data.get();
+    }
+  };
+  Grown<const Candidate*> cand;
+  Grown<Request> requests;
+  Grown<ShortKey> short_keys;
+  Grown<LongKey> long_keys;
+  std::vector<std::vector<Candidate>> funded_by_pool;
+  std::vector<Candidate> funded;  // only grows: its first entries are the result
+};
+
+AllocationWorkspace::AllocationWorkspace() : arrays_(std::make_unique<Arrays>()) {}
+AllocationWorkspace::~AllocationWorkspace() = default;
+AllocationWorkspace::AllocationWorkspace(AllocationWorkspace&&) noexcept = default;
+AllocationWorkspace& AllocationWorkspace::operator=(AllocationWorkspace&&) noexcept = default;
+
+std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
+                                    const Funding& funding, bool uniform,
+                                    const std::vector<CountyIndex>& county, AllocationWorkspace& workspace) {
+  AllocationWorkspace::Arrays& w = *workspace.arrays_;
   const int C = pools.counties();
   const std::size_t P = static_cast<std::size_t>(C) * pool_source_count;
   auto pool_of = [&](const Candidate& c) {
     return static_cast<std::size_t>(county[c.household]) * pool_source_count + static_cast<std::size_t>(c.source);
   };
-  // Candidates grouped by pool with a parallel counting sort over the lists: count per (list,
-  // pool), prefix offsets in list order, then each list scatters its keys to its own offsets.
-  // The result is the same as one serial pass in list order, so a candidate's index in its
-  // pool follows `at`. A gap that is a NaN (never in the model) takes the double layout.
+  // Candidates grouped by pool with a parallel counting sort over chunks of consecutive lists:
+  // count per (chunk, pool), prefix offsets in chunk order, then each chunk scatters its lists'
+  // keys, list after list, to its own offsets. The result is the same as one serial pass in list
+  // order, so a candidate's index in its pool follows `at`. The chunks (a few per thread, of
+  // about equal numbers of candidates) keep the tables small: a list per block of households
+  // would make them lists x pools, filled serially. A gap that is a NaN (never in the model)
+  // takes the double layout.
   const std::size_t L = lists.size();
-  std::vector<std::size_t> counts(L * P, 0);
-  std::vector<std::uint8_t> nan_gap(L, 0);
-  tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
+  std::vector<std::size_t> before(L + 1, 0);  // candidates in the lists before l
+  for (std::size_t l = 0; l < L; ++l) before[l + 1] = before[l] + lists[l].size();
+  const std::size_t total = before[L];
+  const std::size_t G =
+      std::min(L, 4 * static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency())));
+  std::vector<std::size_t> chunk_first(G + 1, L);  // chunk g holds lists [chunk_first[g], chunk_first[g + 1])
+  for (std::size_t g = 0; g < G; ++g)
+    chunk_first[g] = static_cast<std::size_t>(std::lower_bound(before.begin(), before.end(), g * total / G) - before.begin());
+  std::vector<std::size_t> counts(G * P);  // then offset[g][p]: pool p's candidates in the chunks before g
+  std::vector<std::uint8_t> nan_gap(G, 0);
+  tbb::parallel_for(std::size_t{0}, G, [&](std::size_t g) {
+    std::size_t* count = counts.data() + g * P;
+    std::fill(count, count + P, std::size_t{0});
     bool nan = false;
-    for (const Candidate& c : lists[l]) {
-      ++counts[l * P + pool_of(c)];
-      nan |= std::isnan(c.gap);
-    }
-    nan_gap[l] = nan;
+    for (std::size_t l = chunk_first[g]; l < chunk_first[g + 1]; ++l)
+      for (const Candidate& c : lists[l]) {
+        ++count[pool_of(c)];
+        nan |= std::isnan(c.gap);
+      }
+    nan_gap[g] = nan;
   });
   const bool short_keys =
       uniform || (funding.priority == PriorityRule::gap && std::find(nan_gap.begin(), nan_gap.end(), 1) == nan_gap.end());
-  // offset[l][p]: the candidates of pool p in the lists before l (walked list by list, so the
-  // tables are read in memory order); sizes[p] ends as the pool's total.
+  // Counts become offsets in place; sizes[p] ends as the pool's total.
   std::vector<std::size_t> sizes(P, 0);
-  const std::unique_ptr<std::size_t[]> offset(new std::size_t[L * P]);
-  for (std::size_t l = 0; l < L; ++l)
-    for (std::size_t p = 0; p < P; ++p) {
-      offset[l * P + p] = sizes[p];
-      sizes[p] += counts[l * P + p];
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, P, 64), [&](const auto& range) {
+    for (std::size_t p = range.begin(); p != range.end(); ++p) {
+      std::size_t sum = 0;
+      for (std::size_t g = 0; g < G; ++g) sum += std::exchange(counts[g * P + p], sum);
+      sizes[p] = sum;
     }
+  });
   // One array of each kind for every pool, pool p at [pool_start[p], pool_start[p + 1]); every
   // entry is written by the scatter below, so none is initialised first.
   std::vector<std::size_t> pool_start(P + 1, 0);
   for (std::size_t p = 0; p < P; ++p) pool_start[p + 1] = pool_start[p] + sizes[p];
-  const std::size_t total = pool_start[P];
-  const std::unique_ptr<const Candidate*[]> cand(new const Candidate*[total]);
-  const std::unique_ptr<Request[]> requests(new Request[total]);
-  const std::unique_ptr<ShortKey[]> short_keys_of(short_keys ? new ShortKey[total] : nullptr);
-  const std::unique_ptr<LongKey[]> long_keys_of(short_keys ? nullptr : new LongKey[total]);
-  tbb::parallel_for(std::size_t{0}, L, [&](std::size_t l) {
-    std::size_t* next = offset.get() + l * P;
-    for (const Candidate& c : lists[l]) {
-      const std::size_t p = pool_of(c);
-      const auto at = static_cast<std::uint32_t>(next[p]++);
-      const std::size_t k = pool_start[p] + at;
-      cand[k] = &c;
-      requests[k] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
-      if (short_keys) short_keys_of[k] = short_key(c, uniform, at);
-      else long_keys_of[k] = long_key(c, funding.priority, uniform, at);
-    }
+  const Candidate** const cand = w.cand.at_least(total);
+  Request* const requests = w.requests.at_least(total);
+  ShortKey* const short_keys_of = short_keys ? w.short_keys.at_least(total) : nullptr;
+  LongKey* const long_keys_of = short_keys ? nullptr : w.long_keys.at_least(total);
+  tbb::parallel_for(std::size_t{0}, G, [&](std::size_t g) {
+    std::size_t* next = counts.data() + g * P;  // the chunk's own row of offsets
+    for (std::size_t l = chunk_first[g]; l < chunk_first[g + 1]; ++l)
+      for (const Candidate& c : lists[l]) {
+        const std::size_t p = pool_of(c);
+        const auto at = static_cast<std::uint32_t>(next[p]++);
+        const std::size_t k = pool_start[p] + at;
+        cand[k] = &c;
+        requests[k] = {c.cost_fen, c.limit_key, c.limit, c.measure, c.tier};
+        if (short_keys) short_keys_of[k] = short_key(c, uniform, at);
+        else long_keys_of[k] = long_key(c, funding.priority, uniform, at);
+      }
   });
-  std::vector<std::vector<Candidate>> funded(P);
+  // The pools are walked largest first, each thread taking the next one left: the largest
+  // pools (a county's main sources, a twentieth of all candidates each) then start at once
+  // instead of sharing a range of neighbouring pools with another. Each pool's result depends
+  // on its own candidates only, whoever walks it.
+  std::vector<std::size_t> largest_first(P);
+  std::iota(largest_first.begin(), largest_first.end(), std::size_t{0});
+  std::stable_sort(largest_first.begin(), largest_first.end(),
+                   [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+  std::vector<std::vector<Candidate>>& funded = w.funded_by_pool;
+  funded.resize(P);
+  std::atomic<std::size_t> taken{0};
+  const auto walkers = std::min(P, static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency())));
+  tbb::parallel_for(
+      std::size_t{0}, walkers,
+      [&](std::size_t) {
+        for (std::size_t q = taken++; q < P; q = taken++) {
+          const std::size_t p = largest_first[q];
+          funded[p].clear();
+          const std::size_t first = pool_start[p], size = sizes[p];
+          if (size == 0) continue;
+          const int c = static_cast<int>(p / pool_source_count);
+          const auto src = static_cast<FundSource>(p % pool_source_count);
+          if (short_keys)
+            fund_pool(std::span<ShortKey>(short_keys_of + first, size), requests + first, cand + first, pools, c, src,
+                      funding.skip_unaffordable, funded[p]);
+          else
+            fund_pool(std::span<LongKey>(long_keys_of + first, size), requests + first, cand + first, pools, c, src,
+                      funding.skip_unaffordable, funded[p]);
+        }
+      },
+      tbb::simple_partitioner{});
+  // The pools' funded candidates one after another, copied side by side.
+  std::vector<std::size_t> out_start(P + 1, 0);
+  for (std::size_t p = 0; p < P; ++p) out_start[p + 1] = out_start[p] + funded[p].size();
+  if (w.funded.size() < out_start[P]) w.funded.resize(out_start[P]);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
-    const std::size_t first = pool_start[p], size = sizes[p];
-    if (size == 0) return;
-    const int c = static_cast<int>(p / pool_source_count);
-    const auto src = static_cast<FundSource>(p % pool_source_count);
-    if (short_keys)
-      fund_pool(std::span<ShortKey>(short_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
-                c, src, funding.skip_unaffordable, funded[p]);
-    else
-      fund_pool(std::span<LongKey>(long_keys_of.get() + first, size), requests.get() + first, cand.get() + first, pools,
-                c, src, funding.skip_unaffordable, funded[p]);
+    std::copy(funded[p].begin(), funded[p].end(), w.funded.begin() + static_cast<std::ptrdiff_t>(out_start[p]));
   });
-  std::size_t funded_total = 0;
-  for (const auto& f : funded) funded_total += f.size();
-  std::vector<Candidate> out;
-  out.reserve(funded_total);
-  for (auto& f : funded) out.insert(out.end(), f.begin(), f.end());
-  return out;
+  return {w.funded.data(), out_start[P]};
+}
+
+std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
+                                const Funding& funding, bool uniform,
+                                const std::vector<CountyIndex>& county) {
+  AllocationWorkspace workspace;
+  const std::span<const Candidate> funded = allocate(lists, pools, funding, uniform, county, workspace);
+  return {funded.begin(), funded.end()};
 }
 
 }  // namespace tuopin

@@ -11,6 +11,7 @@
 // Pools run in parallel; each pool's result depends on its own candidates only.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -64,10 +65,34 @@ class PoolBook {
 
 double candidate_priority(const Candidate& c, PriorityRule rule, bool uniform);
 
+// The arrays allocate() groups a year's candidates into (an entry per candidate: its pointer,
+// what the walk reads of it, its sort key) and the funded candidates it returns. A run keeps
+// one from year to year, so that each year writes pages already mapped instead of faulting in
+// fresh ones (hundreds of MB a year for a national population); they only grow.
+class AllocationWorkspace {
+ public:
+  AllocationWorkspace();
+  ~AllocationWorkspace();
+  AllocationWorkspace(AllocationWorkspace&&) noexcept;
+  AllocationWorkspace& operator=(AllocationWorkspace&&) noexcept;
+  struct Arrays;  // plan.cpp
+
+ private:
+  friend std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
+                                             const Funding& funding, bool uniform,
+                                             const std::vector<CountyIndex>& county, AllocationWorkspace& workspace);
+  std::unique_ptr<Arrays> arrays_;
+};
+
 // Funds the candidates from `pools`; returns the funded ones grouped by pool (county-major,
 // then source) and in funding order within a pool. `county` maps household -> county. The
 // candidates come in lists (one per block of households, in block order) and are not copied:
 // each pool sorts compact keys (priority, tie-break, household, position) pointing into them.
+// The result lies in `workspace` and is valid until its next use.
+std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
+                                    const Funding& funding, bool uniform,
+                                    const std::vector<CountyIndex>& county, AllocationWorkspace& workspace);
+// The same with a workspace of its own, for a single allocation.
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
                                 const std::vector<CountyIndex>& county);

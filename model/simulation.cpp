@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include <emmintrin.h>
 
@@ -706,6 +707,7 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
   }
   PoolBook pools(C);
   std::vector<std::vector<Candidate>> per_block(on.empty() ? 0 : blocks), by_measure(M);  // the plan's, reused yearly
+  AllocationWorkspace allocation;  // likewise
   VillageState villages;
   VillageIndex village_index;
   if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
@@ -800,14 +802,33 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
         for (int c = 0; c < C; ++c)
           poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
         pools.open_year(s.funding, y, county_factors(s, poor_people));
-        const std::vector<Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
-                                                       s.funding, uniform, pop.households.county);
-        for (auto& list : by_measure) list.clear();
-        for (const Candidate& k : funded) {
-          serial.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);
-          by_measure[k.measure].push_back(k);
+        const std::span<const Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
+                                                           s.funding, uniform, pop.households.county, allocation);
+        // Each measure's funded candidates, in the order of `funded`: a counting sort over parts
+        // of it (each part's count per measure, offsets in part order, then each part copies to
+        // its own). by_measure's lists only grow; a measure's are the first `taken` of its list.
+        // The spending goes to the threads' ledgers: integer sums, the same in any order.
+        const std::size_t F = funded.size(), parts = std::min<std::size_t>(64, F / 8192 + 1);
+        const auto measures = static_cast<std::size_t>(M);
+        std::vector<std::size_t> next(parts * measures, 0), taken(measures, 0);
+        tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t q) {
+          for (std::size_t j = q * F / parts; j < (q + 1) * F / parts; ++j) ++next[q * measures + funded[j].measure];
+        });
+        for (std::size_t m = 0; m < measures; ++m) {
+          for (std::size_t q = 0; q < parts; ++q) taken[m] += std::exchange(next[q * measures + m], taken[m]);
+          if (by_measure[m].size() < taken[m]) by_measure[m].resize(taken[m]);
         }
-        for (const Measure* m : on) m->award(ctx, by_measure[m->index()]);
+        tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t q) {
+          Ledger& ledger = ledgers.local();
+          std::size_t* at = next.data() + q * measures;
+          for (std::size_t j = q * F / parts; j < (q + 1) * F / parts; ++j) {
+            const Candidate& k = funded[j];
+            ledger.spend(pop.households.county[k.household], k.measure, k.source, k.cost_fen);
+            by_measure[k.measure][at[k.measure]++] = k;
+          }
+        });
+        for (const Measure* m : on)
+          m->award(ctx, std::span<const Candidate>(by_measure[m->index()].data(), taken[m->index()]));
         lap(RunPhase::plan_allocation);
       }
 

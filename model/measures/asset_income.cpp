@@ -10,6 +10,9 @@
 // Mountain counties).
 #include <algorithm>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "../households.h"
 #include "../plan.h"
 #include "../population_synthesis.h"
@@ -121,10 +124,13 @@ class AssetIncome final : public Measure {
     auto& st = state_of<AssetState>(c, index());
     for (const Candidate& k : funded) st.shares[k.household] = 1;
     if (failure_ <= 0) return;
-    for (std::size_t v = 0; v < st.failed.size(); ++v)
-      if (!st.failed[v] && to_unit(draw(c.key, static_cast<std::uint32_t>(v), Stream::cooperative,
-                                        static_cast<std::uint32_t>(c.year_index)).v[0]) < failure_)
-        st.failed[v] = 1;
+    // A draw per village, keyed by the village: villages in parallel.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, st.failed.size(), 1024), [&](const auto& range) {
+      for (std::size_t v = range.begin(); v != range.end(); ++v)
+        if (!st.failed[v] && to_unit(draw(c.key, static_cast<std::uint32_t>(v), Stream::cooperative,
+                                          static_cast<std::uint32_t>(c.year_index)).v[0]) < failure_)
+          st.failed[v] = 1;
+    });
   }
 
   void begin_year(const YearContext& c, BlockFrame& f) const override {

@@ -35,6 +35,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "../households.h"
 #include "../plan.h"
 #include "../population_synthesis.h"
@@ -287,8 +290,10 @@ class CollectiveEconomy final : public Measure {
     }
   }
 
-  // Serial, once a year: failures of working projects, the funded projects, the projects
-  // finished this year, then the year's pay-outs of every village.
+  // Once a year: failures of working projects, the funded projects, the projects finished this
+  // year, then the year's pay-outs of every village. Each village's failures, completions and
+  // pay-outs touch only its own entries and households, with draws keyed by the village, so
+  // villages run in parallel; the funded projects are walked in order.
   void award(const YearContext& c, std::span<const Candidate> funded) const override {
     auto& st = state_of<CollectiveState>(c, index());
     const Households& h = c.pop.households;
@@ -297,15 +302,17 @@ class CollectiveEconomy final : public Measure {
     const std::size_t V = vs.road.size();
     std::fill(st.funded.begin(), st.funded.end(), 0);
     if (failure_ > 0)
-      for (std::size_t v = 0; v < V; ++v) {
-        int lost = 0;
-        for (int k = 0; k < st.working[v]; ++k)
-          lost += to_unit(draw(c.key, static_cast<std::uint32_t>(v), Stream::collective, y,
-                               static_cast<std::uint32_t>(k)).v[0]) < failure_;
-        if (lost == 0) continue;
-        st.working[v] = static_cast<std::uint16_t>(st.working[v] - lost);
-        vs.collective_income[v] = static_cast<float>(std::max(0.0, vs.collective_income[v] - lost * project_income_));
-      }
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, V, 1024), [&](const auto& range) {
+        for (std::size_t v = range.begin(); v != range.end(); ++v) {
+          int lost = 0;
+          for (int k = 0; k < st.working[v]; ++k)
+            lost += to_unit(draw(c.key, static_cast<std::uint32_t>(v), Stream::collective, y,
+                                 static_cast<std::uint32_t>(k)).v[0]) < failure_;
+          if (lost == 0) continue;
+          st.working[v] = static_cast<std::uint16_t>(st.working[v] - lost);
+          vs.collective_income[v] = static_cast<float>(std::max(0.0, vs.collective_income[v] - lost * project_income_));
+        }
+      });
     for (const Candidate& k : funded) {
       const std::uint32_t v = h.village[k.household];
       ++st.funded[3 * v + k.option];
@@ -317,23 +324,30 @@ class CollectiveEconomy final : public Measure {
       }
     }
     const int done = c.year_index - build_;  // projects funded in year `done` are finished now
-    for (std::size_t v = 0; done >= 0 && v < V; ++v) {
-      if (st.road_year[v] == done) vs.road[v] = 1;
-      if (st.water_year[v] == done) vs.water[v] = 1;
-      const int n = st.funded_income[static_cast<std::size_t>(done) * V + v];
-      if (n == 0) continue;
-      st.pending[v] = static_cast<std::uint16_t>(st.pending[v] - n);
-      st.working[v] = static_cast<std::uint16_t>(std::min(65535, st.working[v] + n));
-      vs.collective_income[v] = static_cast<float>(vs.collective_income[v] + n * project_income_);
-    }
-    pay_outs(c, st);
+    if (done >= 0)
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, V, 4096), [&](const auto& range) {
+        for (std::size_t v = range.begin(); v != range.end(); ++v) {
+          if (st.road_year[v] == done) vs.road[v] = 1;
+          if (st.water_year[v] == done) vs.water[v] = 1;
+          const int n = st.funded_income[static_cast<std::size_t>(done) * V + v];
+          if (n == 0) continue;
+          st.pending[v] = static_cast<std::uint16_t>(st.pending[v] - n);
+          st.working[v] = static_cast<std::uint16_t>(std::min(65535, st.working[v] + n));
+          vs.collective_income[v] = static_cast<float>(vs.collective_income[v] + n * project_income_);
+        }
+      });
+    const std::size_t indexed = c.village_index.first.empty() ? 0 : c.village_index.first.size() - 1;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, indexed, 64),
+                      [&](const auto& range) { pay_outs(c, st, range.begin(), range.end()); });
   }
 
-  void pay_outs(const YearContext& c, CollectiveState& st) const {
+  // The pay-outs of villages [begin, end): each writes its own entries and its own households'
+  // posts.
+  void pay_outs(const YearContext& c, CollectiveState& st, std::size_t begin, std::size_t end) const {
     const Households& h = c.pop.households;
     const VillageState& vs = c.villages;
     const auto y = static_cast<std::uint32_t>(c.year_index);
-    for (std::size_t v = 0; v + 1 < c.village_index.first.size(); ++v) {
+    for (std::size_t v = begin; v < end; ++v) {
       const std::uint32_t* first = c.village_index.ids.data() + c.village_index.first[v];
       const std::uint32_t* last = c.village_index.ids.data() + c.village_index.first[v + 1];
       const double income = std::max(0.0, static_cast<double>(vs.collective_income[v]) -

@@ -17,6 +17,9 @@
 #include <algorithm>
 #include <limits>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "../households.h"
 #include "../plan.h"
 #include "../population_synthesis.h"
@@ -193,7 +196,8 @@ class Photovoltaic final : public Measure {
     }
   }
 
-  // Serial: new systems and stations, then each village's station payout for the year.
+  // New systems and stations (serial), then each village's station payout for the year (in
+  // parallel: a village writes only its own entries).
   void award(const YearContext& c, std::span<const Candidate> funded) const override {
     auto& st = state_of<PvState>(c, index());
     const Households& h = c.pop.households;
@@ -205,22 +209,20 @@ class Photovoltaic final : public Measure {
         st.debt[k.household] = static_cast<std::uint16_t>(std::lround((1.0 - public_) * cost_));
       }
     }
-    // Supported households of each village with a station (the households of the others are
-    // not counted: their villages pay nothing).
-    std::vector<std::uint32_t> supported(st.station_year.size(), 0);
-    for (std::size_t v = 0; v < st.station_year.size(); ++v) {
-      if (st.station_year[v] < 0) continue;
-      for (std::uint32_t k = c.village_index.first[v]; k < c.village_index.first[v + 1]; ++k)
-        supported[v] += c.supported[c.village_index.ids[k]] != not_supported;
-    }
-    for (std::size_t v = 0; v < st.station_year.size(); ++v) {
-      st.village_payout[v] = 0.0f;
-      if (st.station_year[v] < 0) continue;
-      const double income = yearly_income(station_kw_, st.station_year[v], c.year_index);
-      const double to_households = supported[v] ? station_share_ * income : 0.0;
-      if (supported[v]) st.village_payout[v] = static_cast<float>(to_households / supported[v]);
-      c.villages.collective_income[v] += static_cast<float>(income - to_households);
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, st.station_year.size(), 256), [&](const auto& range) {
+      for (std::size_t v = range.begin(); v != range.end(); ++v) {
+        st.village_payout[v] = 0.0f;
+        if (st.station_year[v] < 0) continue;
+        // Supported households of a village with a station (the others' villages pay nothing).
+        std::uint32_t supported = 0;
+        for (std::uint32_t k = c.village_index.first[v]; k < c.village_index.first[v + 1]; ++k)
+          supported += c.supported[c.village_index.ids[k]] != not_supported;
+        const double income = yearly_income(station_kw_, st.station_year[v], c.year_index);
+        const double to_households = supported ? station_share_ * income : 0.0;
+        if (supported) st.village_payout[v] = static_cast<float>(to_households / supported);
+        c.villages.collective_income[v] += static_cast<float>(income - to_households);
+      }
+    });
   }
 
   void begin_year(const YearContext& c, BlockFrame& f) const override {
