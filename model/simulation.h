@@ -20,15 +20,15 @@
 
 namespace tuopin {
 
-// The phases of a run, in the order they run (docs/model.md, "Process overview"), as timed in
-// SimulationResult::phase_seconds. Serial phases are marked: on many threads they are what a
-// run's parallel efficiency is lost to.
+// The phases of a run, in the order they run (docs/model.md, 3. "Process overview and
+// scheduling"), as timed in SimulationResult::phase_seconds. Phases with serial steps are what
+// a run's parallel efficiency is lost to on many threads; `tuopin bench --phases` prints them.
 enum class RunPhase : int {
   setup,            // columns, start counts, village index; per replicate the reset; per year the village disasters
   plan_requests,    // identification and each block's requests (parallel over blocks)
-  plan_allocation,  // the pools' allocation and the awards (serial)
+  plan_allocation,  // the pools' allocation (parallel over pools) and the awards (one measure after another)
   months,           // the twelve months (parallel over blocks)
-  settle,           // year-end payments from pools (serial)
+  settle,           // year-end payments from pools (one measure after another)
   assessment,       // the year-end assessment (parallel over blocks)
   sums,             // the threads' counts summed, villages and counties assessed, ledgers added (mostly serial)
 };

@@ -8,14 +8,17 @@
 //
 // A year (simulation.cpp) runs these phases, and calls a measure only if it is enabled:
 //   plan        candidates()  parallel over blocks: funding requests (Candidate) for the pools;
-//               award()       serial: the requests the pools funded (plan.h allocates);
+//               award()       one measure after another: the requests the pools funded
+//                             (plan.h allocates); a measure may work in parallel inside, over
+//                             villages each writing only its own (collective economy, PV);
 //   months      begin_year()  per block, before its twelve months: transfers paid monthly
 //                             (BlockFrame::extra_monthly), wage and operating multipliers,
 //                             reimbursement, insurance, drop-out protection, a house made safe
 //                             in a given month; beneficiaries are counted here;
 //               end_months()  per block, after its twelve months: payments that depend on the
 //                             year's income (insurance against disaster and price losses);
-//   settle      settle()      serial, after every block's months: year-end payments from a pool
+//   settle      settle()      one measure after another, after every block's months (a measure
+//                             may work in parallel inside): year-end payments from a pool
 //                             that depend on the year's events (the hardship fund);
 //   assessment  before_assessment()  per block, just before the registry's test: top-ups to
 //                             a standard (低保 补差, 两线合一), living costs that count in the
