@@ -269,7 +269,9 @@ TEST_CASE("survey factors: exact on the baseline kernel, within a tiny fraction 
 }
 
 TEST_CASE("near_assessment_threshold flags every threshold of the verification and nothing far from them") {
-  Scenario::Assessment rules;
+  // The default scenario's rules (every field set: the identification probabilities and
+  // require_guarantees are read too), with the margins of the test.
+  Scenario::Assessment rules = load_default_scenario().scenario.assessment;
   rules.exit_margin = 0.084;
   rules.reentry_threshold = 1.2;
   const double line = 3146.0;
