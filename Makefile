@@ -141,9 +141,9 @@ MEMCHECK_MEASURES := safety_net industry employment asset_income education_aid h
 memcheck: build
 	@scripts/install-deps memcheck
 	@mkdir -p build/memcheck
-	valgrind -q --error-exitcode=9 $(BUILD)/cli/tuopin run --households 4000 --replicates 1 --threads 2 \
+	valgrind -q --error-exitcode=9 $(BUILD)/cli/tuopin run --households 2500 --replicates 1 --threads 2 \
 	  -o build/memcheck/all.h5 --force $(foreach m,$(MEMCHECK_MEASURES),--set measures.$(m).enabled=true) >/dev/null
-	valgrind -q --error-exitcode=9 $(BUILD)/cli/tuopin run scenarios/shock-flood-2016.toml --households 3000 \
+	valgrind -q --error-exitcode=9 $(BUILD)/cli/tuopin run scenarios/shock-flood-2016.toml --households 2000 \
 	  --replicates 1 --threads 2 -o build/memcheck/flood.h5 --force \
 	  $(foreach m,$(MEMCHECK_MEASURES),--set measures.$(m).enabled=true) >/dev/null
 	@echo "memcheck: no read of unwritten memory"
