@@ -138,7 +138,8 @@ inline constexpr std::uint8_t wrong_exit = 1u << 7;         // its last exit was
 inline constexpr std::uint8_t yearly = 0x3Fu;               // the bits cleared every year
 }  // namespace household_event
 
-// What the dynamics change, one column each.
+// What the dynamics change, one column each (Column: allocated unwritten, column.h; reset_state
+// in simulation.cpp writes every element at the start of each replicate).
 struct HouseholdState {
   Column<RegistryStatus> status;
   Column<HousingSafety> housing;
