@@ -10,6 +10,7 @@
 #include <numeric>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include <tbb/blocked_range.h>
@@ -98,24 +99,19 @@ struct LongKey {
   }
 };
 
-std::uint64_t descending(double priority) {
-  std::uint64_t bits;
-  static_assert(sizeof bits == sizeof priority);
+// Monotone map of a float or double to an unsigned integer of its width (negatives reversed),
+// then inverted so that a larger priority gives a smaller key. For every float that is not a
+// NaN, descending(f) < descending(g) exactly when descending(double(f)) < descending(double(g))
+// (widening is exact and monotone), so the short keys (float) sort as the long keys (double).
+template <typename Real>
+auto descending(Real priority) {
+  using Bits = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
+  static_assert(sizeof(Bits) == sizeof(Real));
+  Bits bits;
   std::memcpy(&bits, &priority, sizeof bits);
-  // Monotone map of doubles to unsigned integers (negatives reversed), then inverted so that a
-  // larger priority gives a smaller key.
-  const std::uint64_t monotone = (bits >> 63) ? ~bits : bits | (1ull << 63);
-  return ~monotone;
-}
-
-// The same map for a float: for every float that is not a NaN, descending(f) < descending(g)
-// exactly when descending(double(f)) < descending(double(g)) (widening is exact and monotone).
-std::uint32_t descending(float priority) {
-  std::uint32_t bits;
-  static_assert(sizeof bits == sizeof priority);
-  std::memcpy(&bits, &priority, sizeof bits);
-  const std::uint32_t monotone = (bits >> 31) ? ~bits : bits | (1u << 31);
-  return ~monotone;
+  constexpr Bits sign = Bits{1} << (8 * sizeof(Bits) - 1);
+  const Bits monotone = (bits & sign) ? static_cast<Bits>(~bits) : static_cast<Bits>(bits | sign);
+  return static_cast<Bits>(~monotone);
 }
 
 ShortKey short_key(const Candidate& c, bool constant, std::uint32_t index) {
