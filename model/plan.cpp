@@ -446,6 +446,34 @@ std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> list
   return {w.funded.data(), out_start[P]};
 }
 
+std::vector<std::size_t> plan_slices(const std::vector<CountyIndex>& county, std::size_t target) {
+  const std::size_t n = county.size();
+  if (n <= target) return {0, n};
+  // Where a cut keeps every county whole: after household i when no household up to i has its
+  // county's last household beyond i.
+  std::vector<std::size_t> last;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (county[i] >= last.size()) last.resize(static_cast<std::size_t>(county[i]) + 1, 0);
+    last[county[i]] = i;
+  }
+  std::vector<std::size_t> valid;  // increasing; ends with n
+  std::size_t reach = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    reach = std::max(reach, last[county[i]]);
+    if (reach == i) valid.push_back(i + 1);
+  }
+  std::vector<std::size_t> cuts{0};
+  std::size_t k = 0;  // the first valid cut after the slice's start
+  while (cuts.back() < n) {
+    const std::size_t start = cuts.back();
+    std::size_t next = k;  // the last valid cut within target, or the first after start
+    while (next + 1 < valid.size() && valid[next + 1] - start <= target) ++next;
+    cuts.push_back(valid[next]);
+    k = next + 1;
+  }
+  return cuts;
+}
+
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,
                                 const std::vector<CountyIndex>& county) {

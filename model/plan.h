@@ -92,6 +92,17 @@ class AllocationWorkspace {
 std::span<const Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                     const Funding& funding, bool uniform,
                                     const std::vector<CountyIndex>& county, AllocationWorkspace& workspace);
+// The plan's slices of households: cut points 0 = cuts[0] < cuts[1] < ... < cuts[k] = n, such
+// that no county has households in two slices [cuts[j], cuts[j + 1]). A pool is a county's, so
+// planning slice after slice (its requests, then its pools' allocation) funds exactly what one
+// plan of every household funds, and holds the requests of one slice at a time: this is what
+// keeps a national run's plan in memory. Each slice is cut at the last county boundary that
+// keeps it at most `target` households; where the first county of a slice alone is larger, at
+// the first boundary after it. A population of at most `target` households is one slice. The
+// population need not be sorted by county: a cut is only made where every county before it has
+// no household after it (one serial pass over the county column when n > target).
+std::vector<std::size_t> plan_slices(const std::vector<CountyIndex>& county, std::size_t target);
+
 // The same with a workspace of its own, for a single allocation.
 std::vector<Candidate> allocate(std::span<const std::vector<Candidate>> lists, PoolBook& pools,
                                 const Funding& funding, bool uniform,

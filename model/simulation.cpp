@@ -706,8 +706,21 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
     if (states[m->index()]) measure_bytes += states[m->index()]->bytes_per_household();
   }
   PoolBook pools(C);
-  std::vector<std::vector<Candidate>> per_block(on.empty() ? 0 : blocks), by_measure(M);  // the plan's, reused yearly
-  AllocationWorkspace allocation;  // likewise
+  // The plan's slices of whole counties (plan.h): the requests of one slice are held at a time,
+  // a list per block of households of the slice (a block cut by a slice's edge is two lists).
+  const std::vector<std::size_t> slices =
+      on.empty() ? std::vector<std::size_t>{0, n} : plan_slices(pop.households.county, opt.plan_slice_households);
+  const auto lists_of = [&](std::size_t k) {  // the blocks slice k touches: [first, last)
+    return std::pair<std::size_t, std::size_t>{slices[k] / block_size, (slices[k + 1] + block_size - 1) / block_size};
+  };
+  std::size_t most_lists = 0;
+  for (std::size_t k = 0; !on.empty() && k + 1 < slices.size(); ++k) {
+    const auto [first, last] = lists_of(k);
+    most_lists = std::max(most_lists, last - first);
+  }
+  std::vector<std::vector<Candidate>> per_block(most_lists), by_measure(M);  // the plan's, reused yearly
+  std::vector<Candidate> funded_slices;  // with several slices, the funded requests of all of them
+  AllocationWorkspace allocation;  // reused yearly, like the lists
   VillageState villages;
   VillageIndex village_index;
   if (!on.empty()) village_index.build(pop.households.village, pop.villages.count());
@@ -775,35 +788,58 @@ SimulationResult simulate(const Scenario& s, const Population& pop, const Simula
       lap(RunPhase::setup);
       // Plan: identification, the measures' requests, the pools' allocation, the awards.
       if (!on.empty()) {
-        // Each block's requests, in a list kept from year to year (cleared, its memory reused);
-        // the tie-break is word 0 of draw(key, household, allocation, year, measure), computed
-        // many requests at a time (month_kernels.h).
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 4), [&](const auto& range) {
-          alignas(32) std::uint32_t household[block_size], measure[block_size], word[block_size];
-          for (std::size_t b = range.begin(); b != range.end(); ++b) {
-            const std::size_t begin = b * block_size, end = std::min(n, (b + 1) * block_size);
-            identify(s, pop, key, y, state, supported, begin, end);
-            std::vector<Candidate>& list = per_block[b];
-            list.clear();
-            for (const Measure* m : on) m->candidates(ctx, begin, end, list);
-            for (std::size_t q = 0; q < list.size(); q += block_size) {
-              const std::size_t count = std::min(block_size, list.size() - q);
-              for (std::size_t j = 0; j < count; ++j) {
-                household[j] = list[q + j].household;
-                measure[j] = list[q + j].measure;
-              }
-              entity_words(key, household, measure, count, Stream::allocation, static_cast<std::uint32_t>(y), word);
-              for (std::size_t j = 0; j < count; ++j) list[q + j].tiebreak = word[j];
-            }
-          }
-        });
-        lap(RunPhase::plan_requests);
         std::vector<std::int64_t> poor_people(C, 0);
         for (int c = 0; c < C; ++c)
           poor_people[c] = y == 0 ? poor_people_start[c] : result.at(r, y - 1, c, Metric::poor_end_people);
         pools.open_year(s.funding, y, county_factors(s, poor_people));
-        const std::span<const Candidate> funded = allocate(std::span<const std::vector<Candidate>>(per_block), pools,
-                                                           s.funding, uniform, pop.households.county, allocation);
+        std::span<const Candidate> funded;
+        funded_slices.clear();
+        for (std::size_t k = 0; k + 1 < slices.size(); ++k) {
+          // Each block's requests (the part of it in the slice), in a list kept from year to year
+          // (cleared, its memory reused); the tie-break is word 0 of draw(key, household,
+          // allocation, year, measure), computed many requests at a time (month_kernels.h).
+          const auto [first_block, last_block] = lists_of(k);
+          const std::size_t lists = last_block - first_block;
+          const std::size_t slice_begin = slices[k], slice_end = slices[k + 1];
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, lists, 4), [&](const auto& range) {
+            alignas(32) std::uint32_t household[block_size], measure[block_size], word[block_size];
+            for (std::size_t b = range.begin(); b != range.end(); ++b) {
+              const std::size_t begin = std::max(slice_begin, (first_block + b) * block_size);
+              const std::size_t end = std::min(slice_end, (first_block + b + 1) * block_size);
+              identify(s, pop, key, y, state, supported, begin, end);
+              std::vector<Candidate>& list = per_block[b];
+              list.clear();
+              for (const Measure* m : on) m->candidates(ctx, begin, end, list);
+              for (std::size_t q = 0; q < list.size(); q += block_size) {
+                const std::size_t count = std::min(block_size, list.size() - q);
+                for (std::size_t j = 0; j < count; ++j) {
+                  household[j] = list[q + j].household;
+                  measure[j] = list[q + j].measure;
+                }
+                entity_words(key, household, measure, count, Stream::allocation, static_cast<std::uint32_t>(y), word);
+                for (std::size_t j = 0; j < count; ++j) list[q + j].tiebreak = word[j];
+              }
+            }
+          });
+          lap(RunPhase::plan_requests);
+          funded = allocate(std::span<const std::vector<Candidate>>(per_block.data(), lists), pools, s.funding, uniform,
+                            pop.households.county, allocation);
+          if (slices.size() > 2) funded_slices.insert(funded_slices.end(), funded.begin(), funded.end());
+          lap(RunPhase::plan_allocation);
+        }
+        if (slices.size() > 2) {
+          // The slices' funded requests in the order of one allocation of every household: by
+          // pool (county-major, then source), each pool's in its funding order. Slices of a
+          // population sorted by county are in that order already.
+          const auto pool_of = [&](const Candidate& c) {
+            return static_cast<std::size_t>(pop.households.county[c.household]) * pool_source_count +
+                   static_cast<std::size_t>(c.source);
+          };
+          const auto by_pool = [&](const Candidate& a, const Candidate& b) { return pool_of(a) < pool_of(b); };
+          if (!std::is_sorted(funded_slices.begin(), funded_slices.end(), by_pool))
+            std::stable_sort(funded_slices.begin(), funded_slices.end(), by_pool);
+          funded = funded_slices;
+        }
         // Each measure's funded candidates, in the order of `funded`: a counting sort over parts
         // of it (each part's count per measure, offsets in part order, then each part copies to
         // its own). by_measure's lists only grow; a measure's are the first `taken` of its list.

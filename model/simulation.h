@@ -119,6 +119,11 @@ struct SimulationOptions {
   // Records household `trace_household` (when >= 0) of every replicate into `trace`.
   std::int64_t trace_household = -1;
   std::vector<TraceRow>* trace = nullptr;
+  // The plan runs in slices of whole counties of at most about this many households (plan.h,
+  // plan_slices), so that only one slice's requests are held at a time. The results are the same
+  // for any value: it sets memory only (a national run holds about 90 bytes per household of a
+  // slice with every measure on).
+  std::size_t plan_slice_households = 6'000'000;
 };
 
 SimulationResult simulate(const Scenario& scenario, const Population& population,

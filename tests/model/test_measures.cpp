@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
 #include "measures/measure.h"
 #include "measures/registry.h"
+#include "plan.h"
 #include "test_support.h"
 
 namespace tuopin {
@@ -149,6 +151,95 @@ TEST_CASE("allocation and every output are identical on 1, 2 and 8 threads (task
   }
   CHECK(hashes[0] == hashes[1]);
   CHECK(hashes[0] == hashes[2]);
+}
+
+namespace {
+
+// The population with its households reordered: household j of the result is household
+// order[j] of `pop` (every household column; the villages unchanged).
+Population reordered(const Population& pop, const std::vector<std::size_t>& order) {
+  Population out = pop;
+  auto apply = [&](auto& column, const auto& from) {
+    for (std::size_t j = 0; j < order.size(); ++j) column[j] = from[order[j]];
+  };
+  const Households& h = pop.households;
+  Households& o = out.households;
+  apply(o.county, h.county);
+  apply(o.village, h.village);
+  apply(o.size, h.size);
+  for (int a = 0; a < age_band_count; ++a) apply(o.members[a], h.members[a]);
+  apply(o.labour, h.labour);
+  apply(o.flags, h.flags);
+  apply(o.cause_main, h.cause_main);
+  apply(o.cause_secondary, h.cause_secondary);
+  apply(o.land, h.land);
+  for (int k = 0; k < income_source_count; ++k) apply(o.base_income[k], h.base_income[k]);
+  apply(o.status0, h.status0);
+  apply(o.housing0, h.housing0);
+  apply(o.entry_year, h.entry_year);
+  return out;
+}
+
+SimulationResult run_sliced(const Scenario& s, const Population& pop, std::size_t slice) {
+  SimulationOptions opt;
+  opt.replicates = 2;
+  opt.seed = s.seed;
+  opt.plan_slice_households = slice;
+  return simulate(s, pop, opt);
+}
+
+}  // namespace
+
+TEST_CASE("the plan's slices keep counties whole and are at most the target where a county allows") {
+  // Sorted: counties of 5, 3, 4, 1 and 6 households.
+  const std::vector<CountyIndex> sorted = {0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4, 4};
+  CHECK(plan_slices(sorted, 19) == std::vector<std::size_t>{0, 19});
+  CHECK(plan_slices(sorted, 100) == std::vector<std::size_t>{0, 19});
+  CHECK(plan_slices(sorted, 1) == std::vector<std::size_t>{0, 5, 8, 12, 13, 19});
+  CHECK(plan_slices(sorted, 8) == std::vector<std::size_t>{0, 8, 13, 19});
+  CHECK(plan_slices(sorted, 7) == std::vector<std::size_t>{0, 5, 12, 19});
+  CHECK(plan_slices({}, 1) == std::vector<std::size_t>{0, 0});
+  // Unsorted: county 1 surrounds county 2, and county 0 comes back at the end.
+  const std::vector<CountyIndex> unsorted = {3, 3, 1, 2, 2, 1, 0, 0, 4, 0};
+  CHECK(plan_slices(unsorted, 1) == std::vector<std::size_t>{0, 2, 6, 10});
+  CHECK(plan_slices(unsorted, 6) == std::vector<std::size_t>{0, 6, 10});
+}
+
+TEST_CASE("the plan in slices of counties gives every output of the plan in one piece") {
+  // Every measure on at a funding level that leaves pools short (so the order of requests
+  // decides), planned in one piece, county by county, and in slices of a few counties; then the
+  // same on a population whose counties are out of order and one of them split around another.
+  const LoadedScenario loaded = test::small_scenario(
+      "[funding]\nlevel = " + test::funding_level_for(0.8, 10000) + "\n", 10000, "", test::every_measure_on());
+  const Scenario& s = loaded.scenario;
+  const Population pop = synthesise_population(s);
+  const std::size_t n = pop.households.count();
+  REQUIRE(std::is_sorted(pop.households.county.begin(), pop.households.county.end()));
+  REQUIRE(s.counties.size() > 4);
+  const SimulationResult whole = run_sliced(s, pop, n);
+  const std::uint64_t expected = test::hash_result(whole);
+  CHECK(plan_slices(pop.households.county, 1).size() == s.counties.size() + 1);
+  CHECK(test::hash_result(run_sliced(s, pop, 1)) == expected);
+  CHECK(plan_slices(pop.households.county, n / 3).size() > 3);
+  CHECK(test::hash_result(run_sliced(s, pop, n / 3)) == expected);
+
+  // Counties in descending order, with the first half of county 3 moved before county 4.
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto& county = pop.households.county;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return county[a] > county[b]; });
+  const auto start_of = [&](CountyIndex c) {
+    return std::find_if(order.begin(), order.end(), [&](std::size_t i) { return county[i] == c; });
+  };
+  const auto four = start_of(4), three = start_of(3), two = start_of(2);
+  std::rotate(four, three, three + (two - three) / 2);
+  const Population shuffled = reordered(pop, order);
+  const std::vector<std::size_t> cuts = plan_slices(shuffled.households.county, 1);
+  CHECK(cuts.size() == s.counties.size());  // counties 3 and 4 share a slice
+  const std::uint64_t shuffled_whole = test::hash_result(run_sliced(s, shuffled, n));
+  CHECK(test::hash_result(run_sliced(s, shuffled, 1)) == shuffled_whole);
+  CHECK(test::hash_result(run_sliced(s, shuffled, n / 4)) == shuffled_whole);
+  CHECK(shuffled_whole != expected);  // the draws follow the household ids: a real reordering
 }
 
 TEST_CASE("public-welfare posts never exceed their cap per village") {
