@@ -12,6 +12,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "amounts.h"
 #include "area_exit.h"
 #include "exit_assessment.h"
 #include "guarantees.h"
@@ -476,7 +477,7 @@ void run_assessment(const Engine& e, const YearContext& ctx, std::size_t begin, 
     if (counts_as_poor(before)) {
       add(c, Metric::poor_start_people, people);
       add(c, Metric::poor_start_households, 1);
-      add(c, Metric::income_poor_yuan, std::llround(income_year));
+      add(c, Metric::income_poor_yuan, round_amount(income_year));
       if (!(met & guarantee::food_clothing)) add(c, Metric::fail_food_clothing_households, 1);
       if (!(met & guarantee::education)) add(c, Metric::fail_education_households, 1);
       if (!(met & guarantee::medical)) add(c, Metric::fail_medical_households, 1);

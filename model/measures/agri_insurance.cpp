@@ -128,14 +128,14 @@ class AgriInsurance final : public Measure {
         const double expected = h.base_income[1][i] * growth * f.operating_factor[j];
         const double shortfall = std::max(0.0, expected - f.operating_year[j] - deductible_ * expected);
         const double payout = disaster_cover_ * f.disaster_loss[j] + price_cover_ * shortfall;
-        if (payout > 0) f.ledger->add(county, metric_offset() + m_payout, std::llround(payout));
+        if (payout > 0) f.ledger->add(county, metric_offset() + m_payout, round_amount(payout));
         paid += payout;
         f.ledger->spend(county, index(), FundSource::entitlement, fen(premium_rate_ * expected));
       }
       if (personal_) {
         if (accident_ > 0 && c.st.medical_gross[i] > 0) {
           paid += accident_;
-          f.ledger->add(county, metric_offset() + m_accident, std::llround(accident_));
+          f.ledger->add(county, metric_offset() + m_accident, round_amount(accident_));
         }
         f.ledger->spend(county, index(), FundSource::entitlement, fen(personal_premium_ * h.size[i]));
       }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../amounts.h"
 #include "../funding.h"
 #include "../parameter_reader.h"
 #include "../households.h"
@@ -37,7 +38,7 @@ inline bool takes_up(const YearContext& c, std::size_t i, Stream stream, double 
                       take_up_draw).v[0]) < take_up;
 }
 
-inline std::int64_t fen(double yuan) { return std::llround(yuan * 100.0); }
+inline std::int64_t fen(double yuan) { return round_amount(yuan * 100.0); }
 
 // Mean-one log-normal factor from a uniform pair.
 inline double lognormal_factor(double sd, std::uint32_t a, std::uint32_t b) {

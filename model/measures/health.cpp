@@ -127,8 +127,8 @@ class Health final : public Measure {
       Ledger& l = local.local();
       for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
         if (c.supported[i] == not_supported) continue;
-        l.add(h.county[i], metric_offset(), std::llround(c.st.medical_gross[i]));
-        l.add(h.county[i], metric_offset() + 1, std::llround(std::max(0.0f, c.st.medical[i])));
+        l.add(h.county[i], metric_offset(), round_amount(c.st.medical_gross[i]));
+        l.add(h.county[i], metric_offset() + 1, round_amount(std::max(0.0f, c.st.medical[i])));
       }
     });
     for (const Ledger& l : local) ledger.merge(l);

@@ -260,7 +260,7 @@ class Microcredit final : public Measure {
       f.extra_monthly[j] += static_cast<float>((own ? own_return_ : enterprise_return_) * loan_ / 12.0);
       if (st.subsidy_year[i] != y) {  // the pool did not pay this year's subsidy: the borrower pays
         f.extra_monthly[j] -= static_cast<float>(rate_ * loan_ / 12.0);
-        f.ledger->add(h.county[i], metric_offset() + m_interest_unsubsidised, std::llround(rate_ * loan_));
+        f.ledger->add(h.county[i], metric_offset() + m_interest_unsubsidised, round_amount(rate_ * loan_));
       }
     }
   }

@@ -246,7 +246,7 @@ class Photovoltaic final : public Measure {
       if (c.supported[i] != not_supported && st.station_year[v] >= 0) pay += st.village_payout[v];
       if (pay <= 0) continue;
       f.extra_monthly[i - f.begin] += static_cast<float>(pay / 12.0);
-      f.ledger->add(h.county[i], metric_offset() + 2, std::llround(pay));
+      f.ledger->add(h.county[i], metric_offset() + 2, round_amount(pay));
       f.ledger->beneficiary(h.county[i], index(), h.size[i]);
     }
   }

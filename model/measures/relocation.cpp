@@ -281,7 +281,7 @@ class Relocation final : public Measure {
       const std::size_t j = i - f.begin;
       const int county = h.county[i];
       if (st.move_year[i] == c.year_index + build_years_)  // funded this year: its own contribution
-        f.ledger->add(county, metric_offset() + 3, std::llround(own_ * cost_ * cost_factor_[d] * h.size[i]));
+        f.ledger->add(county, metric_offset() + 3, round_amount(own_ * cost_ * cost_factor_[d] * h.size[i]));
       if (st.move_year[i] > c.year_index || (st.flags[i] & flag_returned)) continue;
       if (st.move_year[i] == c.year_index) {
         f.safe_from_month[j] = 1;

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "amounts.h"
 #include "plan.h"
 
 using namespace tuopin;
@@ -154,4 +155,30 @@ TEST_CASE("allocate with no lists, or only empty ones, funds nothing") {
   const std::vector<std::vector<Candidate>> empty(5);
   CHECK(allocate(std::span<const std::vector<Candidate>>(empty), pools, funding, false, county, workspace).empty());
   CHECK(allocate(std::span<const std::vector<Candidate>>(empty), pools, funding, true, county).empty());
+}
+
+TEST_CASE("round_amount is std::llround: halves away from zero, at every magnitude") {
+  std::vector<double> xs = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                            4503599627370495.5, -4503599627370495.5, 4503599627370496.0, 9007199254740993.0,
+                            4.6e18, -4.6e18, 1e-300, -1e-300};
+  for (double h = 0.5; h < 1e15; h = h * 3 + 0.5) {  // halves and their neighbours
+    for (double x : {h, -h}) {
+      xs.push_back(x);
+      xs.push_back(std::nextafter(x, 0.0));
+      xs.push_back(std::nextafter(x, 2 * x));
+    }
+  }
+  std::mt19937_64 gen(7);
+  for (double scale : {1.0, 100.0, 1e4, 1e7, 1e12, 1e17}) {
+    std::uniform_real_distribution<double> u(-scale, scale);
+    for (int k = 0; k < 20000; ++k) xs.push_back(u(gen));
+  }
+  for (int k = 0; k < 20000; ++k) xs.push_back(std::round(std::uniform_real_distribution<double>(-1e6, 1e6)(gen)) + 0.5);
+  int wrong = 0;
+  for (double x : xs)
+    if (round_amount(x) != std::llround(x)) {
+      if (++wrong < 5) MESSAGE("x = " << x << ": " << round_amount(x) << " against " << std::llround(x));
+    }
+  CHECK(wrong == 0);
+  CHECK(xs.size() > 140000);
 }
