@@ -55,6 +55,13 @@ const std::array metric_list = std::to_array<MetricInfo>({
     {"health_paid_yuan", "yuan", "medical cost supported households paid themselves after insurance, caps and the hardship fund", "帮扶户个人自付医疗费用"},
 });
 
+// The year-end hardship allocation's arrays, kept from year to year (no household columns).
+struct HealthState final : MeasureState {
+  std::vector<std::vector<Candidate>> requests;  // per block of households
+  AllocationWorkspace workspace;
+  std::size_t bytes_per_household() const override { return 0; }
+};
+
 class Health final : public Measure {
  public:
   Health(ParameterReader& r, const Scenario& s, int index)
@@ -67,6 +74,7 @@ class Health final : public Measure {
     catastrophic_ = s.guarantees.catastrophic_share;
   }
   std::span<const MetricInfo> metrics() const override { return metric_list; }
+  std::unique_ptr<MeasureState> make_state(const Population&) const override { return std::make_unique<HealthState>(); }
 
   bool active(const YearContext& c, std::size_t i) const {
     return c.year >= first_year_ && c.supported[i] != not_supported;
@@ -92,10 +100,13 @@ class Health final : public Measure {
     // spending summed exactly).
     constexpr std::size_t block = 4096;
     const std::size_t blocks = (n + block - 1) / block;
-    std::vector<std::vector<Candidate>> requests(blocks);
+    auto& st = state_of<HealthState>(c, index());
+    std::vector<std::vector<Candidate>>& requests = st.requests;
+    requests.resize(blocks);
     tbb::enumerable_thread_specific<Ledger> local(ledger.empty_like());
     tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
       Ledger& l = local.local();
+      requests[b].clear();
       for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
         if (c.supported[i] == not_supported) continue;
         float& oop = c.st.medical[i];
@@ -119,7 +130,8 @@ class Health final : public Measure {
     Funding by_need;  // the largest cost per member first, whatever the scenario's rule
     by_need.priority = PriorityRule::gap;
     by_need.skip_unaffordable = true;
-    for (const Candidate& k : allocate(std::span<const std::vector<Candidate>>(requests), pools, by_need, false, h.county)) {
+    for (const Candidate& k : allocate(std::span<const std::vector<Candidate>>(requests), pools, by_need, false, h.county,
+                                       st.workspace)) {
       c.st.medical[k.household] -= static_cast<float>(k.cost_fen / 100.0);
       ledger.spend(h.county[k.household], index(), FundSource::hardship_fund, k.cost_fen);
     }
