@@ -157,6 +157,28 @@ __attribute__((target("avx2,fma"))) void block_words_wide(const Philox::key_type
   for (; j < n; ++j) words_one(k, first + static_cast<std::uint32_t>(j), stream, period, w0, w1, j);
 }
 
+// All four words of the draws of consecutive entities (population synthesis).
+void block_draws_baseline(const Philox::key_type k, std::uint32_t first, std::size_t n, std::uint32_t stream,
+                          std::uint32_t period, std::uint32_t* const w[4]) {
+  Philox rng;
+  for (std::size_t j = 0; j < n; ++j) {
+    const Philox::ctr_type r = rng({{first + static_cast<std::uint32_t>(j), stream, period, 0}}, k);
+    for (int q = 0; q < 4; ++q) w[q][j] = r.v[q];
+  }
+}
+
+__attribute__((target("avx2,fma"))) void block_draws_wide(const Philox::key_type k, std::uint32_t first,
+                                                          std::size_t n, std::uint32_t stream, std::uint32_t period,
+                                                          std::uint32_t* const w[4]) {
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const Words8 r = philox8(k, first + static_cast<std::uint32_t>(j), stream, period);
+    for (int q = 0; q < 4; ++q) _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[q] + j), r.v[q]);
+  }
+  std::uint32_t* const tail[4] = {w[0] + j, w[1] + j, w[2] + j, w[3] + j};
+  block_draws_baseline(k, first + static_cast<std::uint32_t>(j), n - j, stream, period, tail);
+}
+
 void listed_words_baseline(const Philox::key_type k, std::uint32_t first, const std::uint8_t* at, std::size_t count,
                            std::uint32_t stream, std::uint32_t period, std::uint32_t* w0, std::uint32_t* w1) {
   for (std::size_t q = 0; q < count; ++q) words_one(k, first + at[q], stream, period, w0, w1, q);
@@ -206,6 +228,18 @@ __attribute__((target("avx512f"))) void listed_words_512(const Philox::key_type 
     if (w1) _mm512_storeu_si512(w1 + q, w.v[1]);
   }
   for (; q < count; ++q) words_one(k, first + at[q], stream, period, w0, w1, q);
+}
+
+__attribute__((target("avx512f"))) void block_draws_512(const Philox::key_type k, std::uint32_t first, std::size_t n,
+                                                         std::uint32_t stream, std::uint32_t period,
+                                                         std::uint32_t* const w[4]) {
+  std::size_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const Words16 r = philox16(k, consecutive16(first + static_cast<std::uint32_t>(j)), stream, period);
+    for (int q = 0; q < 4; ++q) _mm512_storeu_si512(w[q] + j, r.v[q]);
+  }
+  std::uint32_t* const tail[4] = {w[0] + j, w[1] + j, w[2] + j, w[3] + j};
+  block_draws_baseline(k, first + static_cast<std::uint32_t>(j), n - j, stream, period, tail);
 }
 
 // The four income words of `count` consecutive households (a multiple of 16), word q of
@@ -692,6 +726,13 @@ void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Strea
   if (avx512) block_words_512(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
   else if (wide) block_words_wide(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
   else block_words_baseline(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w0, w1);
+}
+
+void block_draws(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
+                 std::uint32_t* const w[4]) {
+  if (avx512) block_draws_512(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w);
+  else if (wide) block_draws_wide(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w);
+  else block_draws_baseline(key.key(), first, n, static_cast<std::uint32_t>(stream), period, w);
 }
 
 void listed_words(const RandomKey& key, std::uint32_t first, const std::uint8_t* at, std::size_t count, Stream stream,

@@ -1,9 +1,9 @@
 #pragma once
 // Vectorised kernels of the month loop (simulation.cpp), besides the Box-Muller normals of
-// income_process.h, and the Philox words of the plan phase's draws. Each has a baseline x86-64 version and, on a processor with AVX2 and FMA
-// (x86-64-v3), a wider one chosen at run time (with AVX-512F as well, the Philox words are
-// computed 16 at a time and expf's core 8 doubles at a time); all give the same bits for every
-// household
+// income_process.h, and the Philox words of the plan phase's and population synthesis's draws.
+// Each has a baseline x86-64 version and, on a processor with AVX2 and FMA (x86-64-v3), a wider
+// one chosen at run time (with AVX-512F as well, the Philox words are computed 16 at a time and
+// expf's core 8 doubles at a time); all give the same bits for every household
 // (tests/model/test_month_kernels.cpp), so results do not depend on which one runs.
 #include <cmath>
 #include <cstddef>
@@ -20,6 +20,11 @@ namespace tuopin {
 // cost (words 1 and 2) is drawn again, scalar, for the households that fall ill.
 void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
                  std::uint32_t* w0, std::uint32_t* w1 = nullptr);
+
+// All four words of the draws of consecutive entities, draw index 0 (population synthesis):
+//   w[q][j] = draw(key, first + j, stream, period).v[q]   for q < 4, j < n.
+void block_draws(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
+                 std::uint32_t* const w[4]);
 
 // The same for the listed households of a block only (a decision drawn where it can happen):
 //   w0[q] = draw(key, first + at[q], stream, period).v[0], w1[q] = its v[1]   for q < count.

@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 
 #include "exit_assessment.h"
+#include "month_kernels.h"
 #include "random.h"
 
 namespace tuopin {
@@ -406,119 +407,142 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
       const bool registered = g != group_near_poor;
       const auto labour = static_cast<LabourCapacity>(cell.labour);
       const int main = cell.cause;
-      for (std::size_t i = cell.first; i < cell.first + cell.count; ++i) {
-        const auto id = static_cast<std::uint32_t>(i);
-        auto d = [&](SynthesisDraw what, std::uint32_t index = 0) {
-          return draw(key, id, Stream::synthesis, what, index);
-        };
-        h.county[i] = cell.county;
-        h.size[i] = cell.size;
-        h.labour[i] = labour;
-        h.cause_main[i] = static_cast<Cause>(main);
-
-        // Village: registered households (poor, and exited before the window) live in a poor
-        // village with probability poor_in_poor_villages; near-poor ones anywhere in the county.
-        {
-          const Draw4 r = d(draw_village);
-          const auto poor_v = static_cast<std::size_t>(county.poor_villages);
-          const auto all_v = static_cast<std::size_t>(county.villages);
-          const auto other_v = all_v - poor_v;
-          std::size_t offset;
-          if (registered && poor_v > 0 && (other_v == 0 || to_unit(r.v[0]) < p.poor_in_poor_villages)) {
-            offset = static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(poor_v));
-          } else if (registered && other_v > 0) {
-            offset = poor_v + static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(other_v));
-          } else {
-            offset = static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(all_v));
-          }
-          h.village[i] = static_cast<std::uint32_t>(village_start[c] + std::min(offset, all_v - 1));
+      // Each household's first draw of each kind (index 0), computed for up to 256 households
+      // at a time (month_kernels.h, block_draws): word q of household i0 + j's draw of kind
+      // batched[t] in words[t][q][j]. Later draws of a rejection (index >= 1) one at a time.
+      const bool measured_below = g == group_poor && p.poor_measured_below_line;
+      constexpr std::size_t chunk = 256;
+      constexpr SynthesisDraw batched[] = {draw_village, draw_cause, draw_flags, draw_land_income, draw_housing,
+                                           draw_registry_measure};
+      constexpr int kinds = static_cast<int>(std::size(batched));
+      alignas(64) std::uint32_t words[kinds][4][chunk];
+      for (std::size_t i0 = cell.first; i0 < cell.first + cell.count; i0 += chunk) {
+        const std::size_t m = std::min(chunk, cell.first + cell.count - i0);
+        for (int t = 0; t < kinds; ++t) {
+          if (batched[t] == draw_registry_measure && !measured_below) continue;
+          std::uint32_t* const w[4] = {words[t][0], words[t][1], words[t][2], words[t][3]};
+          block_draws(key, static_cast<std::uint32_t>(i0), m, Stream::synthesis, batched[t], w);
         }
-
-        // Secondary cause, from the other causes' shares.
-        const Draw4 rc = d(draw_cause);
-        h.cause_secondary[i] = no_cause;
-        if (to_unit(rc.v[1]) < p.secondary_cause_rate) {
-          Shares<cause_count> rest = p.cause_shares;
-          const double total = std::accumulate(rest.begin(), rest.end(), 0.0) - rest[main];
-          rest[main] = 0;
-          if (total > 0) {
-            for (double& x : rest) x /= total;
-            h.cause_secondary[i] = static_cast<std::uint8_t>(categorical(rest, to_unit(rc.v[2])));
-          }
-        }
-        auto has_cause = [&](Cause cause) {
-          return h.cause_main[i] == cause || h.cause_secondary[i] == static_cast<std::uint8_t>(cause);
-        };
-
-        // Disability, illness, 低保 and 五保.
-        const Draw4 rf = d(draw_flags);
-        std::uint8_t flags = 0;
-        if (has_cause(Cause::disability) || to_unit(rf.v[0]) < p.disability_rate) flags |= household_flag::disability;
-        if (has_cause(Cause::illness) || to_unit(rf.v[1]) < p.chronic_illness_rate) flags |= household_flag::chronic_illness;
-        if (registered) {
-          const bool wubao_eligible = cell.size == 1 && labour == LabourCapacity::none && h.members[3][i] == 1;
-          if (wubao_eligible && to_unit(rf.v[2]) < p.wubao_rate)
-            flags |= household_flag::wubao;
-          else if (to_unit(rf.v[3]) < p.dibao_rate_by_labour[static_cast<int>(labour)])
-            flags |= household_flag::dibao;
-        }
-        h.flags[i] = flags;
-
-        // Land, and expected income by source: a log-normal per-capita total split by the
-        // labour class's source shares, wages scaled by remoteness and operating income by land.
-        const Draw4 ri = d(draw_land_income);
-        const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
-        h.land[i] = static_cast<float>(land_pc * cell.size);
-        const auto& shares = s.income.source_shares[static_cast<int>(labour)];
-        const int remoteness = pop.villages.remoteness[h.village[i]];
-        const double land_factor =
-            p.land_per_person > 0 ? std::pow(land_pc / p.land_per_person, s.income.land_elasticity) : 1.0;
-        const double factor[income_source_count] = {shares[0] * s.income.remoteness_wage_factor[remoteness],
-                                                    shares[1] * land_factor, shares[2], shares[3]};
-        const double factor_sum = factor[0] + factor[1] + factor[2] + factor[3];
-        double income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
-        // Exited and near-poor households were above the line when last seen (at exit, or by
-        // not being registered): their expected income is drawn above it (rejection with
-        // further draws of the same stream; after 64 misses, exactly the line).
-        for (std::uint32_t k = 1; g != group_poor && income_pc * factor_sum < line0; ++k) {
-          if (k > 64) {
-            income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
-            break;
-          }
-          const Draw4 rr = d(draw_land_income, k);
-          income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
-        }
-        // Registered poor households were listed by the registry's own measure at the last
-        // verification before the window: expected income with 低保 / 五保 benefits, times the
-        // survey error, below that year's line (rejection with further draws; after 64 misses,
-        // 95% of the room the benefits leave below the line, none when they alone reach it).
-        if (g == group_poor && p.poor_measured_below_line) {
-          const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
-                                    : (flags & household_flag::dibao) ? s.income.dibao_benefit
-                                                                      : 0.0;
-          auto measured = [&](std::uint32_t k) {
-            const Draw4 e = d(draw_registry_measure, k);
-            return (income_pc * factor_sum + benefit_pc) *
-                   survey_factor(s.assessment.survey_error_sd, to_normal(e.v[0], e.v[1]));
+        for (std::size_t i = i0; i < i0 + m; ++i) {
+          const auto id = static_cast<std::uint32_t>(i);
+          auto d = [&](SynthesisDraw what, std::uint32_t index = 0) {
+            if (index == 0)
+              for (int t = 0; t < kinds; ++t)
+                if (batched[t] == what) {
+                  const std::size_t j = i - i0;
+                  return Draw4{{words[t][0][j], words[t][1][j], words[t][2][j], words[t][3][j]}};
+                }
+            return draw(key, id, Stream::synthesis, what, index);
           };
-          for (std::uint32_t k = 1; measured(k - 1) >= registry_line; ++k) {
+          h.county[i] = cell.county;
+          h.size[i] = cell.size;
+          h.labour[i] = labour;
+          h.cause_main[i] = static_cast<Cause>(main);
+
+          // Village: registered households (poor, and exited before the window) live in a poor
+          // village with probability poor_in_poor_villages; near-poor ones anywhere in the county.
+          {
+            const Draw4 r = d(draw_village);
+            const auto poor_v = static_cast<std::size_t>(county.poor_villages);
+            const auto all_v = static_cast<std::size_t>(county.villages);
+            const auto other_v = all_v - poor_v;
+            std::size_t offset;
+            if (registered && poor_v > 0 && (other_v == 0 || to_unit(r.v[0]) < p.poor_in_poor_villages)) {
+              offset = static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(poor_v));
+            } else if (registered && other_v > 0) {
+              offset = poor_v + static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(other_v));
+            } else {
+              offset = static_cast<std::size_t>(to_unit(r.v[1]) * static_cast<double>(all_v));
+            }
+            h.village[i] = static_cast<std::uint32_t>(village_start[c] + std::min(offset, all_v - 1));
+          }
+
+          // Secondary cause, from the other causes' shares.
+          const Draw4 rc = d(draw_cause);
+          h.cause_secondary[i] = no_cause;
+          if (to_unit(rc.v[1]) < p.secondary_cause_rate) {
+            Shares<cause_count> rest = p.cause_shares;
+            const double total = std::accumulate(rest.begin(), rest.end(), 0.0) - rest[main];
+            rest[main] = 0;
+            if (total > 0) {
+              for (double& x : rest) x /= total;
+              h.cause_secondary[i] = static_cast<std::uint8_t>(categorical(rest, to_unit(rc.v[2])));
+            }
+          }
+          auto has_cause = [&](Cause cause) {
+            return h.cause_main[i] == cause || h.cause_secondary[i] == static_cast<std::uint8_t>(cause);
+          };
+
+          // Disability, illness, 低保 and 五保.
+          const Draw4 rf = d(draw_flags);
+          std::uint8_t flags = 0;
+          if (has_cause(Cause::disability) || to_unit(rf.v[0]) < p.disability_rate) flags |= household_flag::disability;
+          if (has_cause(Cause::illness) || to_unit(rf.v[1]) < p.chronic_illness_rate) flags |= household_flag::chronic_illness;
+          if (registered) {
+            const bool wubao_eligible = cell.size == 1 && labour == LabourCapacity::none && h.members[3][i] == 1;
+            if (wubao_eligible && to_unit(rf.v[2]) < p.wubao_rate)
+              flags |= household_flag::wubao;
+            else if (to_unit(rf.v[3]) < p.dibao_rate_by_labour[static_cast<int>(labour)])
+              flags |= household_flag::dibao;
+          }
+          h.flags[i] = flags;
+
+          // Land, and expected income by source: a log-normal per-capita total split by the
+          // labour class's source shares, wages scaled by remoteness and operating income by land.
+          const Draw4 ri = d(draw_land_income);
+          const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
+          h.land[i] = static_cast<float>(land_pc * cell.size);
+          const auto& shares = s.income.source_shares[static_cast<int>(labour)];
+          const int remoteness = pop.villages.remoteness[h.village[i]];
+          const double land_factor =
+              p.land_per_person > 0 ? std::pow(land_pc / p.land_per_person, s.income.land_elasticity) : 1.0;
+          const double factor[income_source_count] = {shares[0] * s.income.remoteness_wage_factor[remoteness],
+                                                      shares[1] * land_factor, shares[2], shares[3]};
+          const double factor_sum = factor[0] + factor[1] + factor[2] + factor[3];
+          double income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
+          // Exited and near-poor households were above the line when last seen (at exit, or by
+          // not being registered): their expected income is drawn above it (rejection with
+          // further draws of the same stream; after 64 misses, exactly the line).
+          for (std::uint32_t k = 1; g != group_poor && income_pc * factor_sum < line0; ++k) {
             if (k > 64) {
-              income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
+              income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
               break;
             }
             const Draw4 rr = d(draw_land_income, k);
             income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
           }
-        }
-        for (int src = 0; src < income_source_count; ++src)
-          h.base_income[src][i] = static_cast<float>(income_pc * cell.size * factor[src]);
+          // Registered poor households were listed by the registry's own measure at the last
+          // verification before the window: expected income with 低保 / 五保 benefits, times the
+          // survey error, below that year's line (rejection with further draws; after 64 misses,
+          // 95% of the room the benefits leave below the line, none when they alone reach it).
+          if (g == group_poor && p.poor_measured_below_line) {
+            const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
+                                      : (flags & household_flag::dibao) ? s.income.dibao_benefit
+                                                                        : 0.0;
+            auto measured = [&](std::uint32_t k) {
+              const Draw4 e = d(draw_registry_measure, k);
+              return (income_pc * factor_sum + benefit_pc) *
+                     survey_factor(s.assessment.survey_error_sd, to_normal(e.v[0], e.v[1]));
+            };
+            for (std::uint32_t k = 1; measured(k - 1) >= registry_line; ++k) {
+              if (k > 64) {
+                income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
+                break;
+              }
+              const Draw4 rr = d(draw_land_income, k);
+              income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+            }
+          }
+          for (int src = 0; src < income_source_count; ++src)
+            h.base_income[src][i] = static_cast<float>(income_pc * cell.size * factor[src]);
 
-        // Housing and registry status.
-        const double uh = to_unit(d(draw_housing).v[0]);
-        h.housing0[i] = static_cast<HousingSafety>(categorical(g == group_poor ? p.housing_shares_poor : p.housing_shares_other, uh));
-        h.status0[i] = g == group_poor ? RegistryStatus::poor : g == group_exited ? RegistryStatus::exited : RegistryStatus::near_poor;
-        h.entry_year[i] = registered ? static_cast<std::int16_t>(std::min(s.first_year, registry_creation_year))
-                                     : std::int16_t{0};
+          // Housing and registry status.
+          const double uh = to_unit(d(draw_housing).v[0]);
+          h.housing0[i] = static_cast<HousingSafety>(categorical(g == group_poor ? p.housing_shares_poor : p.housing_shares_other, uh));
+          h.status0[i] = g == group_poor ? RegistryStatus::poor : g == group_exited ? RegistryStatus::exited : RegistryStatus::near_poor;
+          h.entry_year[i] = registered ? static_cast<std::int16_t>(std::min(s.first_year, registry_creation_year))
+                                       : std::int16_t{0};
+        }
       }
     }
   });

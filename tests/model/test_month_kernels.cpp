@@ -57,6 +57,26 @@ TEST_CASE("illness words are word 0 of each household's illness draw, on either 
   }
 }
 
+TEST_CASE("block draws are the four words of each entity's draw, on either kernel") {
+  Restore restore;
+  const RandomKey key{20150101, 2};
+  for (int level : {0, 1, 2}) {  // baseline, AVX2, AVX-512 Philox (where the processor has them)
+    use_wide_month_kernels(level > 0, level > 1);
+    for (std::size_t n : {0u, 1u, 7u, 8u, 15u, 16u, 17u, 33u, 256u}) {
+      std::vector<std::uint32_t> w0(n), w1(n), w2(n), w3(n);
+      std::uint32_t* const w[4] = {w0.data(), w1.data(), w2.data(), w3.data()};
+      block_draws(key, 0xFFFFFF80u, n, Stream::synthesis, 5, w);
+      for (std::size_t j = 0; j < n; ++j) {
+        const Draw4 d = draw(key, static_cast<std::uint32_t>(0xFFFFFF80u + j), Stream::synthesis, 5);
+        CHECK(w0[j] == d.v[0]);
+        CHECK(w1[j] == d.v[1]);
+        CHECK(w2[j] == d.v[2]);
+        CHECK(w3[j] == d.v[3]);
+      }
+    }
+  }
+}
+
 TEST_CASE("block and listed words are words 0 and 1 of each entity's draw, on either kernel") {
   Restore restore;
   const RandomKey key{20160101, 5};
