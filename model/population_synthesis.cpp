@@ -345,9 +345,10 @@ void deal_age_bands(const Scenario& s, const RandomKey& key, const std::vector<C
         if (cell.labour != l || cell.size != size) continue;
         for (std::size_t i = cell.first; i < cell.first + cell.count; ++i) {
           std::array<std::uint8_t, age_band_count> bands{};
+          Draw4 d{};
           for (int m = 0; m < size; ++m) {
-            const Draw4 d = draw(key, static_cast<std::uint32_t>(i), Stream::synthesis, draw_members,
-                                 static_cast<std::uint32_t>(m / 4));
+            if (m % 4 == 0)  // a draw gives four members' words
+              d = draw(key, static_cast<std::uint32_t>(i), Stream::synthesis, draw_members, static_cast<std::uint32_t>(m / 4));
             const double u = to_unit(d.v[m % 4]);
             ++bands[m == 0 ? take(left.head, heads_left, u) : take(left.other, others_left, u)];
           }
