@@ -47,7 +47,8 @@ struct Population;
 struct Candidate;
 class PoolBook;
 
-// Per-run state of a measure (its columns), reset every replicate.
+// Per-run state of a measure: its columns, reset every replicate, and any arrays it keeps from
+// year to year to reuse their memory (health's year-end allocation).
 class MeasureState {
  public:
   virtual ~MeasureState() = default;
