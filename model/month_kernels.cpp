@@ -696,9 +696,10 @@ void survey_factors_baseline(double sd, const std::uint32_t* w0, const std::uint
 }
 
 // glibc's libmvec, 4 doubles at a time (AVX2): a few ulp from the correctly rounded value.
-extern "C" __m256d _ZGVdN4v_log(__m256d);
-extern "C" __m256d _ZGVdN4v_cos(__m256d);
-extern "C" __m256d _ZGVdN4v_exp(__m256d);
+// Declared with the AVX2 target, as clang requires of a function passing __m256d by value.
+extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_log(__m256d);
+extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_cos(__m256d);
+extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_exp(__m256d);
 
 __attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const std::uint32_t* w0,
                                                              const std::uint32_t* w1, std::size_t n, double* f) {
