@@ -161,7 +161,7 @@ TEST_CASE("round_amount is std::llround: halves away from zero, at every magnitu
   std::vector<double> xs = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
                             4503599627370495.5, -4503599627370495.5, 4503599627370496.0, 9007199254740993.0,
                             4.6e18, -4.6e18, 1e-300, -1e-300};
-  for (double h = 0.5; h < 1e15; h = h * 3 + 0.5) {  // halves and their neighbours
+  for (double h = 0.5; h < 1e15; h = h * 3 + 0.5) {  // halves and whole numbers by turns, and their neighbours
     for (double x : {h, -h}) {
       xs.push_back(x);
       xs.push_back(std::nextafter(x, 0.0));
