@@ -25,8 +25,8 @@ namespace tuopin {
 // a run's parallel efficiency is lost to on many threads; `tuopin bench --phases` prints them.
 enum class RunPhase : int {
   setup,            // columns, start counts, village index; per replicate the reset; per year the village disasters
-  plan_requests,    // identification and each block's requests (parallel over blocks)
-  plan_allocation,  // the pools' allocation (parallel over pools) and the awards (one measure after another)
+  plan_requests,    // the pools opened, identification and each block's requests (parallel over blocks; per slice)
+  plan_allocation,  // the pools' allocation (parallel over pools; per slice) and the awards (one measure after another)
   months,           // the twelve months (parallel over blocks)
   settle,           // year-end payments from pools (one measure after another)
   assessment,       // the year-end assessment (parallel over blocks)
