@@ -48,11 +48,17 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
   std::iota(vids.begin(), vids.end(), 0);
   Handle village = hdf5::integer_scale(group, "village", vids, "village index (random-number entity)", "行政村序号", "1");
 
-  // Integer columns are deflated (level 1: codes with few values shrink 100x and more, counts
-  // a few times); floats are stored plain (deflate saves little on them and is slow).
+  // Deflated (level 1) are the integer columns that shrink a hundredfold and more and cost
+  // little to deflate: codes with long runs, since households are stored county by county and
+  // group by group (county, size, labour, main cause, status, entry year; the village columns,
+  // which are small). The columns that vary from household to household (the village, the age
+  // bands, the flags, housing, the secondary cause) shrank only 2.5-7x for about 90% of the
+  // deflate time (0.27 of 0.30 s of CPU at 2 M households), and are stored plain like the
+  // floats (docs/outputs.md, Compression).
+  enum Packing : bool { plain = false, deflated = true };
   auto u8 = [&](const std::string& name, const void* data, hid_t scale, std::string_view units, std::string_view ln,
-                std::string_view zh, const std::string& code_text = "") {
-    hdf5::variable(group, name, data, H5T_NATIVE_UINT8, H5T_STD_U8LE, {scale}, units, ln, zh, true);
+                std::string_view zh, Packing packing, const std::string& code_text = "") {
+    hdf5::variable(group, name, data, H5T_NATIVE_UINT8, H5T_STD_U8LE, {scale}, units, ln, zh, packing);
     if (!code_text.empty()) {
       Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
       hdf5::attribute(ds, "codes", code_text);
@@ -61,7 +67,7 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
   // County indices are 16-bit (a national population has about 2,800 counties).
   auto u16 = [&](const std::string& name, const void* data, hid_t scale, std::string_view units, std::string_view ln,
                  std::string_view zh, const std::string& code_text) {
-    hdf5::variable(group, name, data, H5T_NATIVE_UINT16, H5T_STD_U16LE, {scale}, units, ln, zh, true);
+    hdf5::variable(group, name, data, H5T_NATIVE_UINT16, H5T_STD_U16LE, {scale}, units, ln, zh, deflated);
     Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
     hdf5::attribute(ds, "codes", code_text);
   };
@@ -72,31 +78,36 @@ void write_population_group(hid_t file, const Population& pop, const Scenario& s
 
   u16("county", raw(h.county), household, "1", "county index (see codes)", "县(市、区)", county_codes);
   hdf5::variable(group, "village_of_household", raw(h.village), H5T_NATIVE_UINT32, H5T_STD_U32LE, {household}, "1",
-                 "village index of the household", "所在行政村", true);
-  u8("size", raw(h.size), household, "persons", "household members", "家庭人口");
+                 "village index of the household", "所在行政村", plain);
+  u8("size", raw(h.size), household, "persons", "household members", "家庭人口", deflated);
   for (int b = 0; b < age_band_count; ++b)
     u8(member_columns[b], raw(h.members[b]), household, "persons", "members aged " + std::string(age_band_names[b]),
-       "年龄段人口");
-  u8("labour", raw(h.labour), household, "1", "labour capacity", "劳动能力", codes(labour_capacity_names));
+       "年龄段人口", plain);
+  u8("labour", raw(h.labour), household, "1", "labour capacity", "劳动能力", deflated,
+     codes(labour_capacity_names));
   u8("flags", raw(h.flags), household, "1", "flags: 1 disability, 2 chronic illness, 4 dibao, 8 wubao (bits)",
-     "标志位:残疾、慢病、低保、五保");
-  u8("cause_main", raw(h.cause_main), household, "1", "main cause of poverty", "主要致贫原因", codes(cause_names));
+     "标志位:残疾、慢病、低保、五保", plain);
+  u8("cause_main", raw(h.cause_main), household, "1", "main cause of poverty", "主要致贫原因", deflated,
+     codes(cause_names));
   u8("cause_secondary", raw(h.cause_secondary), household, "1", "secondary cause of poverty (255: none)",
-     "次要致贫原因", codes(cause_names) + " 255=none");
+     "次要致贫原因", plain, codes(cause_names) + " 255=none");
   f32("land", h.land, household, "mu", "contracted land", "承包地面积(亩)");
   for (int src = 0; src < income_source_count; ++src)
     f32("income_" + std::string(income_source_names[src]), h.base_income[src], household, "yuan/year",
         "expected annual " + std::string(income_source_names[src]) + " income at the start", "年收入(按来源)");
-  u8("status", raw(h.status0), household, "1", "registry status at the start", "建档立卡状态", codes(registry_status_names));
-  u8("housing", raw(h.housing0), household, "1", "housing safety at the start", "住房安全", codes(housing_safety_names));
+  u8("status", raw(h.status0), household, "1", "registry status at the start", "建档立卡状态", deflated,
+     codes(registry_status_names));
+  u8("housing", raw(h.housing0), household, "1", "housing safety at the start", "住房安全", plain,
+     codes(housing_safety_names));
   hdf5::variable(group, "entry_year", raw(h.entry_year), H5T_NATIVE_INT16, H5T_STD_I16LE, {household}, "year",
-                 "year first registered as poor (0: never)", "建档立卡年份", true);
+                 "year first registered as poor (0: never)", "建档立卡年份", deflated);
 
   u16("village_county", raw(v.county), village, "1", "county index of the village", "所属县", county_codes);
-  u8("village_poor", raw(v.poor), village, "1", "registered poor village (1)", "贫困村");
-  u8("village_remoteness", raw(v.remoteness), village, "1", "remoteness", "偏远程度", "0=near 1=remote 2=very_remote");
-  u8("village_road", raw(v.road), village, "1", "paved road (1)", "通硬化路");
-  u8("village_water", raw(v.water), village, "1", "safe drinking water (1)", "安全饮水");
+  u8("village_poor", raw(v.poor), village, "1", "registered poor village (1)", "贫困村", deflated);
+  u8("village_remoteness", raw(v.remoteness), village, "1", "remoteness", "偏远程度", deflated,
+     "0=near 1=remote 2=very_remote");
+  u8("village_road", raw(v.road), village, "1", "paved road (1)", "通硬化路", deflated);
+  u8("village_water", raw(v.water), village, "1", "safe drinking water (1)", "安全饮水", deflated);
   f32("village_collective_income", v.collective_income, village, "yuan/year", "village collective income",
       "村集体经济收入");
 }

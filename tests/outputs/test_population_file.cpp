@@ -51,6 +51,30 @@ TEST_CASE("a population file reads back column for column") {
   CHECK(back.villages.water == pop.villages.water);
   CHECK(back.villages.collective_income == pop.villages.collective_income);
 
+  // What is deflated (docs/outputs.md, Compression): the code columns with long runs; the
+  // columns that change from household to household are stored plain, like the floats.
+  {
+    hdf5::Handle file = hdf5::open_file(path.string());
+    auto deflated = [&](const std::string& name) {
+      hdf5::Handle ds(H5Dopen2(file, ("population/" + name).c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+      hdf5::Handle dcpl(H5Dget_create_plist(ds), H5Pclose, "dcpl");
+      if (H5Pget_layout(dcpl) != H5D_CHUNKED) return false;
+      return H5Pget_nfilters(dcpl) == 1 &&
+             H5Pget_filter2(dcpl, 0, nullptr, nullptr, nullptr, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE;
+    };
+    for (const char* name : {"county", "size", "labour", "cause_main", "status", "entry_year", "village_county",
+                             "village_poor", "village_remoteness", "village_road", "village_water"}) {
+      INFO(name);
+      CHECK(deflated(name));
+    }
+    for (const char* name : {"village_of_household", "members_0_5", "members_6_15", "members_16_59",
+                             "members_60_plus", "flags", "housing", "cause_secondary", "land", "income_wage",
+                             "village_collective_income", "household"}) {
+      INFO(name);
+      CHECK_FALSE(deflated(name));
+    }
+  }
+
   // Never overwritten without force; no temporary file left.
   CHECK_THROWS_AS(write_population_file(path, false, loaded, pop, RunInfo{}), InputError);
   for (const auto& e : std::filesystem::directory_iterator(path.parent_path()))
