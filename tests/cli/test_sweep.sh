@@ -95,11 +95,19 @@ expect_in "a folder as the sweep: message" err.txt "sweeps: is a folder; expecte
 start=$(date +%s.%N)
 expect_rc "long sweep, uninterrupted" 0 "$tuopin" sweep sweeps/long.toml --households 3000 -o reference.h5 --threads 2
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
-half=$(echo "$elapsed / 2" | bc -l)
-"$tuopin" sweep sweeps/long.toml --households 3000 -o killed.h5 --threads 2 >/dev/null 2>&1 &
+quarter=$(echo "$elapsed / 4" | bc -l)
+# Interrupts a sweep midway: a quarter of the uninterrupted sweep's time after its partial file
+# appears (its pairs have started), on one thread (about twice the reference's time). Timed from
+# the partial file rather than from the start, the signal stays inside the run when the machine's
+# load changes between the reference and this run.
+interrupt_midway() {  # interrupt_midway SIGNAL PID PARTIAL_FILE
+  while [ ! -e "$3" ] && kill -0 "$2" 2>/dev/null; do sleep 0.02; done
+  sleep "$quarter"
+  kill "-$1" "$2"
+}
+"$tuopin" sweep sweeps/long.toml --households 3000 -o killed.h5 --threads 1 >/dev/null 2>&1 &
 pid=$!
-sleep "$half"
-kill -9 $pid
+interrupt_midway KILL $pid killed.h5.partial
 wait $pid 2>/dev/null
 [ -e killed.h5 ] && fail "kill -9: the final file exists" || pass "kill -9: no final file"
 expect_ok "kill -9: the partial file holds some pairs, flags and results agree" $check partial killed.h5.partial
@@ -110,10 +118,9 @@ expect_in "kill -9: --resume says so" out.txt "Resuming the latin-hypercube swee
 expect_ok "kill -9 then --resume equals the uninterrupted sweep" $check same reference.h5 killed.h5
 [ -e killed.h5.partial ] && fail "--resume left the partial file" || pass "--resume removed the partial file"
 
-"$tuopin" sweep sweeps/long.toml --households 3000 -o stopped.h5 --threads 2 >/dev/null 2>stopped.err &
+"$tuopin" sweep sweeps/long.toml --households 3000 -o stopped.h5 --threads 1 >/dev/null 2>stopped.err &
 pid=$!
-sleep "$half"
-kill -INT $pid
+interrupt_midway INT $pid stopped.h5.partial
 wait $pid
 rc=$?
 [ $rc -eq 1 ] && pass "SIGINT: exit 1" || fail "SIGINT: exit $rc, expected 1"
@@ -125,10 +132,9 @@ expect_ok "SIGINT then --resume equals the uninterrupted sweep" $check same refe
 expect_rc "--resume with nothing to resume" 2 "$tuopin" sweep sweeps/long.toml --households 3000 -o nothing.h5 --resume
 expect_in "--resume with nothing to resume: message" err.txt "no interrupted sweep to resume"
 # A partial sweep of another sweep file is not resumed.
-"$tuopin" sweep sweeps/long.toml --households 3000 -o other.h5 >/dev/null 2>&1 &
+"$tuopin" sweep sweeps/long.toml --households 3000 -o other.h5 --threads 1 >/dev/null 2>&1 &
 pid=$!
-sleep "$half"
-kill -9 $pid
+interrupt_midway KILL $pid other.h5.partial
 wait $pid 2>/dev/null
 sed 's/high = 0.11/high = 0.12/' sweeps/long.toml > sweeps/long2.toml
 expect_rc "--resume of another sweep refused" 2 "$tuopin" sweep sweeps/long2.toml --households 3000 -o other.h5 --resume
