@@ -51,6 +51,6 @@ Population obtain_population(const Scenario& s, const std::string& population_pa
                              std::string& source);
 
 RunInfo run_info(const std::string& command_line, int threads, double seconds, const std::string& population_source,
-                 std::optional<std::uint64_t> population_hash = std::nullopt);
+                 std::shared_future<std::uint64_t> population_hash = {});
 
 }  // namespace tuopin::cli

@@ -134,14 +134,16 @@ Population obtain_population(const Scenario& s, const std::string& population_pa
 }
 
 RunInfo run_info(const std::string& command_line, int threads, double seconds, const std::string& population_source,
-                 std::optional<std::uint64_t> population_hash) {
+                 std::shared_future<std::uint64_t> population_hash) {
   return RunInfo{TUOPIN_VERSION, TUOPIN_GIT_COMMIT, command_line, host_name(), utc_now(), threads, seconds,
-                 population_source, population_hash};
+                 population_source, std::move(population_hash)};
 }
 
 // The population's hash (/meta/population_hash) is one serial pass over every column (about
 // 0.1 s for 2 million households, 1-2 s for 30 million): computed on a thread of its own, beside
-// the simulation, which reads the same population and never writes it.
+// the simulation (which reads the same population and never writes it) or, when the result file
+// copies the population, beside that writing, which comes before the hash in the file and would
+// otherwise leave the second core idle.
 namespace {
 std::shared_future<std::uint64_t> hash_alongside(const Population& population) {
   return std::async(std::launch::async, [&population] { return population_hash(population); }).share();
@@ -236,7 +238,7 @@ int run_scenarios(const std::vector<std::string>& paths, const std::vector<std::
     runs.push_back({names[k], &loaded[k], &results[k], attributions[k] ? &*attributions[k] : nullptr});
   }
   write_comparison_file(out_path, force, runs, population,
-                        run_info(command_line, thread_count, seconds, population_source, hash_of_population.get()),
+                        run_info(command_line, thread_count, seconds, population_source, hash_of_population),
                         with_population);
   std::cout << "\n";
   print_comparison(std::cout, compare_scenarios(scenarios_in(out_path), 0));
@@ -373,8 +375,11 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   const auto start = std::chrono::steady_clock::now();
   std::string population_source;
   const Population population = obtain_population(s, population_path, household_count, population_source);
-  const std::shared_future<std::uint64_t> hash_of_population = hash_alongside(population);
-  if (!replay.empty() && population_path != replay) {
+  // Needed before the run to check a replay's population; else started where it costs least.
+  const bool check_replay = !replay.empty() && population_path != replay;
+  std::shared_future<std::uint64_t> hash_of_population;
+  if (check_replay || !with_population) hash_of_population = hash_alongside(population);
+  if (check_replay) {
     const std::string want = population_hash_of(replay), got = hex_hash(hash_of_population.get());
     if (!want.empty() && want != got)
       throw InputError(population_path + ": not the population " + replay + " ran on (population hash " + got +
@@ -412,8 +417,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   if (attribution) print_attribution(std::cout, *attribution);
   if (s.uncertainty.parameters) print_uncertainty_note(std::cout, s.uncertainty);
+  if (!hash_of_population.valid()) hash_of_population = hash_alongside(population);
   write_result_file(out_path, force, loaded, population, result,
-                    run_info(command_line, thread_count, seconds, population_source, hash_of_population.get()),
+                    run_info(command_line, thread_count, seconds, population_source, hash_of_population),
                     attribution ? &*attribution : nullptr, with_population);
   if (vm.count("trace")) {
     write_new_file(trace_path, force, [&](const std::filesystem::path& trace_tmp) {

@@ -422,6 +422,12 @@ Handle create_result_file(const std::filesystem::path& tmp, const RunInfo& info)
   return file;
 }
 
+// The population's hash: the caller's (waiting for it if it is still being computed), or
+// computed here.
+std::uint64_t hash_of(const RunInfo& info, const Population& population) {
+  return info.population_hash.valid() ? info.population_hash.get() : population_hash(population);
+}
+
 // Everything of one scenario's run, at `where` (the file's root, or /scenarios/<name>).
 void write_scenario_content(hid_t where, const LoadedScenario& scenario, const SimulationResult& r,
                             const RunInfo& info, const Attribution* attribution, const Population& population) {
@@ -438,7 +444,7 @@ void write_scenario_content(hid_t where, const LoadedScenario& scenario, const S
   write_uncertainty(where, s, r);
   write_meta(where, scenario, info, r.replicates);
   Handle meta(H5Gopen2(where, "meta", H5P_DEFAULT), H5Gclose, "open meta");
-  hdf5::attribute(meta, "population_hash", hex(info.population_hash ? *info.population_hash : population_hash(population)));
+  hdf5::attribute(meta, "population_hash", hex(hash_of(info, population)));
 }
 
 }  // namespace
@@ -467,8 +473,9 @@ void write_result_file(const std::filesystem::path& path, bool force, const Load
   hdf5::silence_errors();
   write_new_file(path, force, [&](const std::filesystem::path& tmp) {
     Handle file = create_result_file(tmp, info);
-    write_scenario_content(file, scenario, r, info, attribution, population);
+    // The population first: its hash (in /meta) may still be computed on another thread.
     if (with_population) write_population_group(file, population, scenario.scenario);
+    write_scenario_content(file, scenario, r, info, attribution, population);
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });
 }
@@ -479,6 +486,8 @@ void write_comparison_file(const std::filesystem::path& path, bool force, const 
   hdf5::silence_errors();
   write_new_file(path, force, [&](const std::filesystem::path& tmp) {
     Handle file = create_result_file(tmp, info);
+    // The population first: its hash (in /meta) may still be computed on another thread.
+    if (with_population) write_population_group(file, population, runs[0].scenario->scenario);
     const int S = static_cast<int>(runs.size());
     const SimulationResult& first = *runs[0].result;
     const int R = first.replicates, Y = first.years, C = first.counties;
@@ -559,8 +568,7 @@ void write_comparison_file(const std::filesystem::path& path, bool force, const 
     hdf5::attribute(meta, "wall_time_seconds", info.wall_seconds);
     hdf5::attribute(meta, "instruction_set", std::string(month_kernel_level()));
     hdf5::attribute(meta, "population_source", info.population_source);
-    hdf5::attribute(meta, "population_hash", hex(info.population_hash ? *info.population_hash : population_hash(population)));
-    if (with_population) write_population_group(file, population, runs[0].scenario->scenario);
+    hdf5::attribute(meta, "population_hash", hex(hash_of(info, population)));
     hdf5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
   });
 }

@@ -5,6 +5,7 @@
 // without `force`.
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +29,11 @@ struct RunInfo {
   int threads = 1;
   double wall_seconds = 0;
   std::string population_source;  // "synthesised", or the file it was loaded from
-  // population_hash(population) when the caller has it (tuopin run computes it on a thread of
-  // its own while the simulation runs: a serial pass over every column); else the writer does.
-  std::optional<std::uint64_t> population_hash;
+  // population_hash(population), when the caller has it or computes it on a thread of its own
+  // (a serial pass over every column: tuopin run starts it beside the simulation, or beside the
+  // writing of the population, which the writers do before they ask for the hash); when not
+  // valid, the writer computes it.
+  std::shared_future<std::uint64_t> population_hash;
 };
 
 // Writes /meta (program, run and scenario as written and resolved) into an open file.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <future>
 
 #include "hdf5_io.h"
 #include "population_file.h"
@@ -108,14 +109,21 @@ TEST_CASE("a result file holds series with labelled dimensions, summaries, meta 
   CHECK_THROWS_AS(write_result_file(path, false, loaded, pop, r, RunInfo{}), InputError);
   CHECK_NOTHROW(write_result_file(path, true, loaded, pop, r, RunInfo{}));
   // /meta/population_hash: the writer's own when the caller gives none, the caller's when it
-  // gives one (tuopin run computes it beside the simulation).
+  // gives one (tuopin run computes it on a thread of its own, beside the simulation or beside
+  // the writing: a value still being computed when the writer starts is waited for).
   const std::string computed = population_hash_of(path);
   CHECK(computed.size() == 16);
   CHECK(std::stoull(computed, nullptr, 16) == population_hash(pop));
   RunInfo given;
-  given.population_hash = population_hash(pop) ^ 1;
+  std::promise<std::uint64_t> ready;
+  ready.set_value(population_hash(pop) ^ 1);
+  given.population_hash = ready.get_future().share();
   write_result_file(path, true, loaded, pop, r, given);
   CHECK(std::stoull(population_hash_of(path), nullptr, 16) == (population_hash(pop) ^ 1));
+  RunInfo pending;
+  pending.population_hash = std::async(std::launch::async, [&pop] { return population_hash(pop) ^ 2; }).share();
+  write_result_file(path, true, loaded, pop, r, pending);
+  CHECK(std::stoull(population_hash_of(path), nullptr, 16) == (population_hash(pop) ^ 2));
   std::filesystem::remove_all(path.parent_path());
 }
 
