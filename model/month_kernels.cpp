@@ -720,7 +720,50 @@ __attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const st
 }
 
 
+// --- normals and exponentials (population synthesis) -------------------------------------------
+
+void normals_baseline(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* z) {
+  for (std::size_t j = 0; j < n; ++j) z[j] = to_normal(w0[j], w1[j]);
+}
+
+__attribute__((target("avx2,fma"))) void normals_wide(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n,
+                                                      double* z) {
+  constexpr double two_pi = 6.283185307179586476925286766559;
+  const __m256d minus_two = _mm256_set1_pd(-2.0);
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    alignas(32) double u[4], angle[4];
+    for (int l = 0; l < 4; ++l) {
+      u[l] = to_unit(w0[j + l]);
+      angle[l] = two_pi * to_unit(w1[j + l]);
+    }
+    const __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(minus_two, _ZGVdN4v_log(_mm256_load_pd(u))));
+    _mm256_storeu_pd(z + j, _mm256_mul_pd(r, _ZGVdN4v_cos(_mm256_load_pd(angle))));
+  }
+  for (; j < n; ++j) z[j] = to_normal(w0[j], w1[j]);
+}
+
+void exponentials_baseline(const double* x, std::size_t n, double* y) {
+  for (std::size_t j = 0; j < n; ++j) y[j] = std::exp(x[j]);
+}
+
+__attribute__((target("avx2,fma"))) void exponentials_wide(const double* x, std::size_t n, double* y) {
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) _mm256_storeu_pd(y + j, _ZGVdN4v_exp(_mm256_loadu_pd(x + j)));
+  for (; j < n; ++j) y[j] = std::exp(x[j]);
+}
+
 }  // namespace
+
+void approximate_normals(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* z) {
+  if (wide) normals_wide(w0, w1, n, z);
+  else normals_baseline(w0, w1, n, z);
+}
+
+void approximate_exponentials(const double* x, std::size_t n, double* y) {
+  if (wide) exponentials_wide(x, n, y);
+  else exponentials_baseline(x, n, y);
+}
 
 void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,
                  std::uint32_t* w0, std::uint32_t* w1) {

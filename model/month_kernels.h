@@ -85,6 +85,17 @@ struct IncomeMonth {
 };
 void income_month(const IncomeMonth& a, std::size_t n);
 
+// Standard normals and exponentials for a block, nearly exact (population synthesis's land
+// and incomes, which checks every decision and every rounding to float they enter and
+// recomputes exactly where either could change: population_synthesis.cpp):
+//   z[j] ~ to_normal(w0[j], w1[j]),   y[j] ~ std::exp(x[j])   for j < n.
+// The baseline kernels compute exactly those values. The wide ones use glibc's vectorised double
+// log, cos and exp (libmvec, at most 4 ulp from the correctly rounded values): each z[j]
+// within 1e-14 of the exact normal and each y[j] within a relative 1e-15 of the exact
+// exponential (tests/model/test_month_kernels.cpp checks both on a million draws).
+void approximate_normals(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* z);
+void approximate_exponentials(const double* x, std::size_t n, double* y);
+
 // Which version runs on this processor: "x86-64-v3 (AVX2, FMA) with AVX-512F" (where the
 // processor has AVX-512F: the Philox words 16 at a time and the income's expf core 8 doubles
 // at a time), "x86-64-v3 (AVX2, FMA)" or "x86-64 (baseline)". Every version gives the same

@@ -1,6 +1,7 @@
 #include "population_synthesis.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -57,6 +58,35 @@ enum SynthesisDraw : std::uint32_t {
   draw_housing = 6, draw_registry_measure = 7,
   draw_village_attributes = 100,  // entity = village index
 };
+
+// Land and incomes are computed first from the nearly exact normals and exponentials of
+// approximate_normals and approximate_exponentials (month_kernels.h; on x86-64-v3, libmvec's
+// vectorised log, cos and exp): each normal within 1e-14 of exact and each exponential within
+// a relative 1e-15 (libmvec's 4 ulp; tests/model/test_month_kernels.cpp). An exponential of
+// a x normal (a: a log sd, at most `largest` in size) is then within a relative
+// largest x 1e-14 + 1e-15 of exact, and exp(e d z) stands for pow(exp(d z), e) within
+// e x 3 x 2^-53 plus pow's own rounding, less than 1e-15 more for e <= 2. A number derived
+// from them (three such factors at most, and a few roundings) is within a relative
+//   bound = 4 (largest x 1e-14 + 1e-15)
+// of the exact computation's. Each comparison they enter and each rounding to float is
+// checked against tolerance = 100 x bound, a margin of 100 (2.8e-12 with the default log sds,
+// whose largest is 0.6); where one could go the other way, the household's land and incomes
+// are computed again with the exact functions (about 0.05% of households with the defaults).
+// So the population is the same bit for bit. A log sd above max_approximated_coefficient (the
+// parameters' ranges stop at 10) is computed exactly throughout.
+constexpr double max_approximated_coefficient = 10.0;
+std::atomic<double> approximation_perturbation{0.0};  // perturb_synthesis_approximations
+
+// a and b (one of them from the approximations) are far enough apart that the exact numbers
+// compare the same way.
+bool clear_of(double a, double b, double tolerance) {
+  return std::isfinite(a) && std::isfinite(b) && std::abs(a - b) > tolerance * std::max(std::abs(a), std::abs(b));
+}
+
+// x (from the approximations) rounds to the same float as the exact number.
+bool rounds_alike(double x, double tolerance) {
+  return std::isfinite(x) && static_cast<float>(x * (1.0 - tolerance)) == static_cast<float>(x * (1.0 + tolerance));
+}
 
 // The line of the registry's last verification before the window: the year before the
 // first, or the first year's when the scenario gives no line for it.
@@ -399,6 +429,12 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
   const double registry_line = registry_line_before(s);
   const double median_ratio[group_count] = {s.income.median_ratio_poor, s.income.median_ratio_exited,
                                             s.income.median_ratio_near_poor};
+  const double survey_sd = s.assessment.survey_error_sd;
+  const double largest = std::max({std::abs(p.land_dispersion), std::abs(s.income.land_elasticity * p.land_dispersion),
+                                   std::abs(s.income.dispersion), std::abs(survey_sd)});
+  const bool approximate = largest <= max_approximated_coefficient;
+  const double tolerance = 100.0 * 4.0 * (largest * 1e-14 + 1e-15);
+  const double perturbation = approximation_perturbation.load();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells.size()), [&](const auto& range) {
     for (std::size_t ci = range.begin(); ci != range.end(); ++ci) {
       const Cell& cell = cells[ci];
@@ -416,6 +452,8 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
       constexpr SynthesisDraw batched[] = {draw_village, draw_cause, draw_flags, draw_land_income, draw_housing,
                                            draw_registry_measure};
       constexpr int kinds = static_cast<int>(std::size(batched));
+      constexpr int land_income = 3, registry_measure = 5;  // their places in batched
+      static_assert(batched[land_income] == draw_land_income && batched[registry_measure] == draw_registry_measure);
       alignas(64) std::uint32_t words[kinds][4][chunk];
       for (std::size_t i0 = cell.first; i0 < cell.first + cell.count; i0 += chunk) {
         const std::size_t m = std::min(chunk, cell.first + cell.count - i0);
@@ -423,6 +461,27 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
           if (batched[t] == draw_registry_measure && !measured_below) continue;
           std::uint32_t* const w[4] = {words[t][0], words[t][1], words[t][2], words[t][3]};
           block_draws(key, static_cast<std::uint32_t>(i0), m, Stream::synthesis, batched[t], w);
+        }
+        // The first draw's land ratio exp(d z), land power exp(e d z) (for pow(land ratio, e)),
+        // income ratio and registry survey factor, nearly exact (max_approximated_coefficient).
+        alignas(64) double land_ratio[chunk], land_power[chunk], income_ratio[chunk], survey[chunk];
+        if (approximate) {
+          alignas(64) double z[chunk], x[chunk];
+          auto exponentials = [&](double a, double b, double* y) {
+            for (std::size_t j = 0; j < m; ++j) x[j] = a * z[j] + b;
+            approximate_exponentials(x, m, y);
+            if (perturbation != 0.0)
+              for (std::size_t j = 0; j < m; ++j) y[j] *= 1.0 + perturbation;
+          };
+          approximate_normals(words[land_income][0], words[land_income][1], m, z);
+          exponentials(p.land_dispersion, 0.0, land_ratio);
+          exponentials(s.income.land_elasticity * p.land_dispersion, 0.0, land_power);
+          approximate_normals(words[land_income][2], words[land_income][3], m, z);
+          exponentials(s.income.dispersion, 0.0, income_ratio);
+          if (measured_below) {
+            approximate_normals(words[registry_measure][0], words[registry_measure][1], m, z);
+            exponentials(survey_sd, -0.5 * survey_sd * survey_sd, survey);
+          }
         }
         for (std::size_t i = i0; i < i0 + m; ++i) {
           const auto id = static_cast<std::uint32_t>(i);
@@ -490,52 +549,79 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
 
           // Land, and expected income by source: a log-normal per-capita total split by the
           // labour class's source shares, wages scaled by remoteness and operating income by land.
-          const Draw4 ri = d(draw_land_income);
-          const double land_pc = p.land_per_person * std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1]));
-          h.land[i] = static_cast<float>(land_pc * cell.size);
-          const auto& shares = s.income.source_shares[static_cast<int>(labour)];
-          const int remoteness = pop.villages.remoteness[h.village[i]];
-          const double land_factor =
-              p.land_per_person > 0 ? std::pow(land_pc / p.land_per_person, s.income.land_elasticity) : 1.0;
-          const double factor[income_source_count] = {shares[0] * s.income.remoteness_wage_factor[remoteness],
-                                                      shares[1] * land_factor, shares[2], shares[3]};
-          const double factor_sum = factor[0] + factor[1] + factor[2] + factor[3];
-          double income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3]));
-          // Exited and near-poor households were above the line when last seen (at exit, or by
-          // not being registered): their expected income is drawn above it (rejection with
-          // further draws of the same stream; after 64 misses, exactly the line).
-          for (std::uint32_t k = 1; g != group_poor && income_pc * factor_sum < line0; ++k) {
-            if (k > 64) {
-              income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
-              break;
-            }
-            const Draw4 rr = d(draw_land_income, k);
-            income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
-          }
-          // Registered poor households were listed by the registry's own measure at the last
-          // verification before the window: expected income with 低保 / 五保 benefits, times the
-          // survey error, below that year's line (rejection with further draws; after 64 misses,
-          // 95% of the room the benefits leave below the line, none when they alone reach it).
-          if (g == group_poor && p.poor_measured_below_line) {
-            const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
-                                      : (flags & household_flag::dibao) ? s.income.dibao_benefit
-                                                                        : 0.0;
-            auto measured = [&](std::uint32_t k) {
-              const Draw4 e = d(draw_registry_measure, k);
-              return (income_pc * factor_sum + benefit_pc) *
-                     survey_factor(s.assessment.survey_error_sd, to_normal(e.v[0], e.v[1]));
+          // First from the block's nearly exact ratios (`approximated`), checking every
+          // comparison and rounding to float; where one is in doubt, again with the exact
+          // functions (see max_approximated_coefficient).
+          const std::size_t j = i - i0;
+          auto land_and_incomes = [&](bool approximated) {
+            bool certain = true;
+            auto less = [&](double a, double b) {
+              if (approximated && !clear_of(a, b, tolerance)) certain = false;
+              return a < b;
             };
-            for (std::uint32_t k = 1; measured(k - 1) >= registry_line; ++k) {
+            auto at_least = [&](double a, double b) {
+              if (approximated && !clear_of(a, b, tolerance)) certain = false;
+              return a >= b;
+            };
+            auto to_float = [&](double x) {
+              if (approximated && !rounds_alike(x, tolerance)) certain = false;
+              return static_cast<float>(x);
+            };
+            const Draw4 ri = d(draw_land_income);
+            const double land_pc =
+                p.land_per_person *
+                (approximated ? land_ratio[j] : std::exp(p.land_dispersion * to_normal(ri.v[0], ri.v[1])));
+            const auto& shares = s.income.source_shares[static_cast<int>(labour)];
+            const int remoteness = pop.villages.remoteness[h.village[i]];
+            const double land_factor =
+                p.land_per_person > 0
+                    ? (approximated ? land_power[j] : std::pow(land_pc / p.land_per_person, s.income.land_elasticity))
+                    : 1.0;
+            const double factor[income_source_count] = {shares[0] * s.income.remoteness_wage_factor[remoteness],
+                                                        shares[1] * land_factor, shares[2], shares[3]};
+            const double factor_sum = factor[0] + factor[1] + factor[2] + factor[3];
+            double income_pc =
+                median_ratio[g] * line0 *
+                (approximated ? income_ratio[j] : std::exp(s.income.dispersion * to_normal(ri.v[2], ri.v[3])));
+            // Exited and near-poor households were above the line when last seen (at exit, or by
+            // not being registered): their expected income is drawn above it (rejection with
+            // further draws of the same stream; after 64 misses, exactly the line).
+            for (std::uint32_t k = 1; g != group_poor && less(income_pc * factor_sum, line0); ++k) {
               if (k > 64) {
-                income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
+                income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
                 break;
               }
               const Draw4 rr = d(draw_land_income, k);
               income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
             }
-          }
-          for (int src = 0; src < income_source_count; ++src)
-            h.base_income[src][i] = static_cast<float>(income_pc * cell.size * factor[src]);
+            // Registered poor households were listed by the registry's own measure at the last
+            // verification before the window: expected income with 低保 / 五保 benefits, times the
+            // survey error, below that year's line (rejection with further draws; after 64 misses,
+            // 95% of the room the benefits leave below the line, none when they alone reach it).
+            if (measured_below) {
+              const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
+                                        : (flags & household_flag::dibao) ? s.income.dibao_benefit
+                                                                          : 0.0;
+              auto measured = [&](std::uint32_t k) {
+                const Draw4 e = d(draw_registry_measure, k);
+                return (income_pc * factor_sum + benefit_pc) *
+                       (approximated && k == 0 ? survey[j] : survey_factor(survey_sd, to_normal(e.v[0], e.v[1])));
+              };
+              for (std::uint32_t k = 1; at_least(measured(k - 1), registry_line); ++k) {
+                if (k > 64) {
+                  income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
+                  break;
+                }
+                const Draw4 rr = d(draw_land_income, k);
+                income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+              }
+            }
+            h.land[i] = to_float(land_pc * cell.size);
+            for (int src = 0; src < income_source_count; ++src)
+              h.base_income[src][i] = to_float(income_pc * cell.size * factor[src]);
+            return certain;
+          };
+          if (!approximate || !land_and_incomes(true)) land_and_incomes(false);
 
           // Housing and registry status.
           const double uh = to_unit(d(draw_housing).v[0]);
@@ -577,6 +663,8 @@ void hash_counties(std::uint64_t& h, const std::vector<CountyIndex>& column) {
   }
 }
 }  // namespace
+
+void perturb_synthesis_approximations(double relative) { approximation_perturbation.store(relative); }
 
 std::uint64_t population_hash(const Population& pop) {
   std::uint64_t h = 1469598103934665603ull;

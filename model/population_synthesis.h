@@ -59,6 +59,11 @@ struct SynthesisReport {
 Population synthesise_population(const Scenario& scenario, const SynthesisOptions& options = {},
                                  SynthesisReport* report = nullptr);
 
+// For the tests: multiplies the nearly exact numbers synthesis computes land and incomes from
+// first (population_synthesis.cpp, max_approximated_coefficient) by 1 + relative, to check that
+// every decision and rounding they enter is checked (0: none, the default).
+void perturb_synthesis_approximations(double relative);
+
 // FNV-1a of every household and village column, in order: two populations with the same hash
 // are the same population (stored in a result file's /meta as population_hash).
 std::uint64_t population_hash(const Population& population);
