@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include <immintrin.h>
 
@@ -743,6 +744,19 @@ __attribute__((target("avx2,fma"))) void normals_wide(const std::uint32_t* w0, c
   for (; j < n; ++j) z[j] = to_normal(w0[j], w1[j]);
 }
 
+// Words 0 and 1 of draws first_index .. first_index + 7 of one entity, then their normals.
+__attribute__((target("avx2,fma"))) void index_normals_wide(const Philox::key_type& k, std::uint32_t entity,
+                                                            std::uint32_t stream, std::uint32_t period,
+                                                            std::uint32_t first_index, std::size_t n, double* z) {
+  const __m256i index = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first_index)),
+                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const Words8 r = philox8(k, _mm256_set1_epi32(static_cast<int>(entity)), stream, period, index);
+  alignas(32) std::uint32_t w0[8], w1[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(w0), r.v[0]);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(w1), r.v[1]);
+  normals_wide(w0, w1, n, z);
+}
+
 void exponentials_baseline(const double* x, std::size_t n, double* y) {
   for (std::size_t j = 0; j < n; ++j) y[j] = std::exp(x[j]);
 }
@@ -763,6 +777,17 @@ void approximate_normals(const std::uint32_t* w0, const std::uint32_t* w1, std::
 void approximate_exponentials(const double* x, std::size_t n, double* y) {
   if (wide) exponentials_wide(x, n, y);
   else exponentials_baseline(x, n, y);
+}
+
+void approximate_index_normals(const RandomKey& key, std::uint32_t entity, Stream stream, std::uint32_t period,
+                               std::uint32_t first_index, std::size_t n, double* z) {
+  if (n > 8) throw std::logic_error("approximate_index_normals: at most 8 draws");
+  if (wide) index_normals_wide(key.key(), entity, static_cast<std::uint32_t>(stream), period, first_index, n, z);
+  else
+    for (std::size_t j = 0; j < n; ++j) {
+      const Draw4 d = draw(key, entity, stream, period, first_index + static_cast<std::uint32_t>(j));
+      z[j] = to_normal(d.v[0], d.v[1]);
+    }
 }
 
 void block_words(const RandomKey& key, std::uint32_t first, std::size_t n, Stream stream, std::uint32_t period,

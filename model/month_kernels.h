@@ -95,6 +95,11 @@ void income_month(const IncomeMonth& a, std::size_t n);
 // exponential (tests/model/test_month_kernels.cpp checks both on a million draws).
 void approximate_normals(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* z);
 void approximate_exponentials(const double* x, std::size_t n, double* y);
+// The same normals from one entity's draws of consecutive indices (rejection sampling's
+// further draws), n <= 8:
+//   z[j] ~ to_normal(d.v[0], d.v[1]),  d = draw(key, entity, stream, period, first_index + j).
+void approximate_index_normals(const RandomKey& key, std::uint32_t entity, Stream stream, std::uint32_t period,
+                               std::uint32_t first_index, std::size_t n, double* z);
 
 // Which version runs on this processor: "x86-64-v3 (AVX2, FMA) with AVX-512F" (where the
 // processor has AVX-512F: the Philox words 16 at a time and the income's expf core 8 doubles

@@ -60,8 +60,9 @@ enum SynthesisDraw : std::uint32_t {
 };
 
 // Land and incomes are computed first from the nearly exact normals and exponentials of
-// approximate_normals and approximate_exponentials (month_kernels.h; on x86-64-v3, libmvec's
-// vectorised log, cos and exp): each normal within 1e-14 of exact and each exponential within
+// approximate_normals, approximate_index_normals (the rejections' further draws, eight at a
+// time) and approximate_exponentials (month_kernels.h; on x86-64-v3, libmvec's vectorised
+// log, cos and exp): each normal within 1e-14 of exact and each exponential within
 // a relative 1e-15 (libmvec's 4 ulp; tests/model/test_month_kernels.cpp). An exponential of
 // a x normal (a: a log sd, at most `largest` in size) is then within a relative
 // largest x 1e-14 + 1e-15 of exact, and exp(e d z) stands for pow(exp(d z), e) within
@@ -567,6 +568,30 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
               if (approximated && !rounds_alike(x, tolerance)) certain = false;
               return static_cast<float>(x);
             };
+            // The rejections' further draws (index k >= 1), approximated eight indices at a
+            // time: exp(a z + b) of draw k of `kind`.
+            struct Batch {
+              std::uint32_t first = 0;  // 0: none yet
+              double value[8];
+            };
+            Batch income_batch, survey_batch;
+            auto further = [&](Batch& batch, SynthesisDraw kind, double a, double b, std::uint32_t k) {
+              if (batch.first == 0 || k < batch.first || k >= batch.first + 8) {
+                alignas(32) double z[8], x[8];
+                approximate_index_normals(key, id, Stream::synthesis, kind, k, 8, z);
+                for (int q = 0; q < 8; ++q) x[q] = a * z[q] + b;
+                approximate_exponentials(x, 8, batch.value);
+                if (perturbation != 0.0)
+                  for (double& v : batch.value) v *= 1.0 + perturbation;
+                batch.first = k;
+              }
+              return batch.value[k - batch.first];
+            };
+            auto income_ratio_at = [&](std::uint32_t k) {  // k >= 1
+              if (approximated) return further(income_batch, draw_land_income, s.income.dispersion, 0.0, k);
+              const Draw4 rr = d(draw_land_income, k);
+              return std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+            };
             const Draw4 ri = d(draw_land_income);
             const double land_pc =
                 p.land_per_person *
@@ -591,8 +616,7 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
                 income_pc = factor_sum > 0 ? line0 / factor_sum : line0;
                 break;
               }
-              const Draw4 rr = d(draw_land_income, k);
-              income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+              income_pc = median_ratio[g] * line0 * income_ratio_at(k);
             }
             // Registered poor households were listed by the registry's own measure at the last
             // verification before the window: expected income with 低保 / 五保 benefits, times the
@@ -602,18 +626,22 @@ Population synthesise_population(const Scenario& s, const SynthesisOptions& opti
               const double benefit_pc = (flags & household_flag::wubao)   ? s.income.wubao_benefit
                                         : (flags & household_flag::dibao) ? s.income.dibao_benefit
                                                                           : 0.0;
-              auto measured = [&](std::uint32_t k) {
+              auto survey_factor_at = [&](std::uint32_t k) {
+                if (approximated)
+                  return k == 0 ? survey[j]
+                                : further(survey_batch, draw_registry_measure, survey_sd, -0.5 * survey_sd * survey_sd, k);
                 const Draw4 e = d(draw_registry_measure, k);
-                return (income_pc * factor_sum + benefit_pc) *
-                       (approximated && k == 0 ? survey[j] : survey_factor(survey_sd, to_normal(e.v[0], e.v[1])));
+                return survey_factor(survey_sd, to_normal(e.v[0], e.v[1]));
+              };
+              auto measured = [&](std::uint32_t k) {
+                return (income_pc * factor_sum + benefit_pc) * survey_factor_at(k);
               };
               for (std::uint32_t k = 1; at_least(measured(k - 1), registry_line); ++k) {
                 if (k > 64) {
                   income_pc = factor_sum > 0 ? 0.95 * std::max(0.0, registry_line - benefit_pc) / factor_sum : 0.0;
                   break;
                 }
-                const Draw4 rr = d(draw_land_income, k);
-                income_pc = median_ratio[g] * line0 * std::exp(s.income.dispersion * to_normal(rr.v[0], rr.v[1]));
+                income_pc = median_ratio[g] * line0 * income_ratio_at(k);
               }
             }
             h.land[i] = to_float(land_pc * cell.size);

@@ -380,6 +380,18 @@ TEST_CASE("approximate normals and exponentials: exact on the baseline kernels, 
         CHECK(worst_z == 0);
         CHECK(worst_y == 0);
       }
+      // One entity's draws of consecutive indices, eight (or fewer) at a time.
+      double worst_index = 0;
+      for (std::uint32_t entity : {0u, 12345u, 0xFFFFFFFFu})
+        for (std::uint32_t first : {0u, 1u, 9u, 57u, 0xFFFFFFF8u}) {
+          double zi[8];
+          approximate_index_normals(key, entity, Stream::synthesis, 7, first, count == n ? 8 : 5, zi);
+          for (std::uint32_t q = 0; q < (count == n ? 8u : 5u); ++q) {
+            const Draw4 d = draw(key, entity, Stream::synthesis, 7, first + q);
+            worst_index = std::max(worst_index, std::abs(zi[q] - to_normal(d.v[0], d.v[1])));
+          }
+        }
+      CHECK(worst_index <= (wide ? 1e-14 : 0.0));
       INFO("wide = " << wide << ", n = " << count << ", worst normal " << worst_z << ", worst exponential " << worst_y);
       CHECK(worst_z <= 1e-14);
       CHECK(worst_y <= 1e-15);
