@@ -72,7 +72,7 @@ enum SynthesisDraw : std::uint32_t {
 // of the exact computation's. Each comparison they enter and each rounding to float is
 // checked against tolerance = 100 x bound, a margin of 100 (2.8e-12 with the default log sds,
 // whose largest is 0.6); where one could go the other way, the household's land and incomes
-// are computed again with the exact functions (about 0.05% of households with the defaults).
+// are computed again with the exact functions (0.03-0.04% of households with the defaults).
 // So the population is the same bit for bit. A log sd above max_approximated_coefficient (the
 // parameters' ranges stop at 10) is computed exactly throughout.
 constexpr double max_approximated_coefficient = 10.0;
