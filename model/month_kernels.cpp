@@ -702,27 +702,8 @@ extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_log(__m256d);
 extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_cos(__m256d);
 extern "C" __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_exp(__m256d);
 
-__attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const std::uint32_t* w0,
-                                                             const std::uint32_t* w1, std::size_t n, double* f) {
-  constexpr double two_pi = 6.283185307179586476925286766559;
-  const __m256d minus_two = _mm256_set1_pd(-2.0), sdv = _mm256_set1_pd(sd), half_var = _mm256_set1_pd(0.5 * sd * sd);
-  std::size_t j = 0;
-  for (; j + 4 <= n; j += 4) {
-    alignas(32) double u[4], angle[4];
-    for (int l = 0; l < 4; ++l) {
-      u[l] = to_unit(w0[j + l]);
-      angle[l] = two_pi * to_unit(w1[j + l]);
-    }
-    const __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(minus_two, _ZGVdN4v_log(_mm256_load_pd(u))));
-    const __m256d z = _mm256_mul_pd(r, _ZGVdN4v_cos(_mm256_load_pd(angle)));
-    _mm256_storeu_pd(f + j, _ZGVdN4v_exp(_mm256_sub_pd(_mm256_mul_pd(sdv, z), half_var)));
-  }
-  for (; j < n; ++j) f[j] = survey_factor_exact(sd, w0[j], w1[j]);
-}
-
-
-// --- normals and exponentials (population synthesis) -------------------------------------------
-
+// Standard normals by Box-Muller, exact (baseline) or with libmvec (wide, 4 at a time; the
+// tail exact): the survey factors' and population synthesis's.
 void normals_baseline(const std::uint32_t* w0, const std::uint32_t* w1, std::size_t n, double* z) {
   for (std::size_t j = 0; j < n; ++j) z[j] = to_normal(w0[j], w1[j]);
 }
@@ -743,6 +724,18 @@ __attribute__((target("avx2,fma"))) void normals_wide(const std::uint32_t* w0, c
   }
   for (; j < n; ++j) z[j] = to_normal(w0[j], w1[j]);
 }
+
+__attribute__((target("avx2,fma"))) void survey_factors_wide(double sd, const std::uint32_t* w0,
+                                                             const std::uint32_t* w1, std::size_t n, double* f) {
+  normals_wide(w0, w1, n, f);  // the normals first, in f
+  const __m256d sdv = _mm256_set1_pd(sd), half_var = _mm256_set1_pd(0.5 * sd * sd);
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4)
+    _mm256_storeu_pd(f + j, _ZGVdN4v_exp(_mm256_sub_pd(_mm256_mul_pd(sdv, _mm256_loadu_pd(f + j)), half_var)));
+  for (; j < n; ++j) f[j] = survey_factor(sd, f[j]);  // the tail exactly, as its normals are
+}
+
+// --- the rejections' normals and exponentials (population synthesis) ---------------------------
 
 // Words 0 and 1 of draws first_index .. first_index + 7 of one entity, then their normals.
 __attribute__((target("avx2,fma"))) void index_normals_wide(const Philox::key_type& k, std::uint32_t entity,

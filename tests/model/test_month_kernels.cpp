@@ -258,18 +258,25 @@ TEST_CASE("the wide Box-Muller kernel gives the baseline's bits") {
   }
 }
 
+namespace {
+// The ends of the words' range as the first 36 pairs of (w0, w1): the largest normals, and
+// angles at 0 and 2 pi.
+void put_range_ends(std::vector<std::uint32_t>& w0, std::vector<std::uint32_t>& w1) {
+  const std::uint32_t ends[] = {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+  for (std::size_t k = 0; k < 36; ++k) {
+    w0[k] = ends[k % 6];
+    w1[k] = ends[k / 6];
+  }
+}
+}  // namespace
+
 TEST_CASE("survey factors: exact on the baseline kernel, within a tiny fraction of exact on the wide one") {
   Restore restore;
   const RandomKey key{99, 0};
   constexpr std::size_t n = 4099;  // not a multiple of 4: the tail runs too
   std::vector<std::uint32_t> w0(n), w1(n);
   block_words(key, 0, n, Stream::survey, 1, w0.data(), w1.data());
-  // The ends of the words' range: the largest normals and angles at 0 and 2 pi.
-  const std::uint32_t ends[] = {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
-  for (std::size_t k = 0; k < 36; ++k) {
-    w0[k] = ends[k % 6];
-    w1[k] = ends[k / 6];
-  }
+  put_range_ends(w0, w1);
   for (double sd : {0.0, 0.05, 0.15, 1.0, 2.0}) {
     for (bool wide : {false, true}) {
       use_wide_month_kernels(wide);
@@ -356,12 +363,7 @@ TEST_CASE("approximate normals and exponentials: exact on the baseline kernels, 
   constexpr std::size_t n = 1 << 20;  // not only a multiple of 4: the tail is checked below
   std::vector<std::uint32_t> w0(n), w1(n);
   block_words(key, 0, n, Stream::synthesis, 5, w0.data(), w1.data());
-  // The ends of the words' range: the largest normals, and angles at 0 and 2 pi.
-  const std::uint32_t ends[] = {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
-  for (std::size_t k = 0; k < 36; ++k) {
-    w0[k] = ends[k % 6];
-    w1[k] = ends[k / 6];
-  }
+  put_range_ends(w0, w1);
   std::vector<double> x(n);
   for (std::size_t j = 0; j < n; ++j) x[j] = -60.0 + 120.0 * to_unit(w0[j] ^ w1[j]);  // exp over 1e-26 .. 1e26
   for (bool wide : {false, true}) {
