@@ -563,6 +563,15 @@ __attribute__((target("avx512f,avx2,fma"))) inline __m512 angle16(__m512i w) {
   return _mm512_mul_ps(_mm512_add_ps(lo, hi), f32x16(0x30c90fdb));
 }
 
+// sqrt8 on each 8-lane half of v, in registers.
+__attribute__((target("avx512f,avx2,fma"))) inline __m512 sqrt_halves(__m512 v) {
+  const __m512d d = _mm512_castps_pd(v);
+  const __m256 lo = sqrt8(_mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xF, d, 0)));
+  const __m256 hi = sqrt8(_mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xF, d, 1)));
+  const __m512d low = _mm512_maskz_insertf64x4(0xFF, _mm512_setzero_pd(), _mm256_castps_pd(lo), 0);
+  return _mm512_castpd_ps(_mm512_maskz_insertf64x4(0xFF, low, _mm256_castps_pd(hi), 1));
+}
+
 __attribute__((target("avx512f,avx2,fma"))) void income_normals_512(const RandomKey& key, std::uint32_t first,
                                                                     std::size_t n, std::uint32_t month, float* z0,
                                                                     float* z1, float* z2, float* z3) {
@@ -577,14 +586,8 @@ __attribute__((target("avx512f,avx2,fma"))) void income_normals_512(const Random
     for (std::size_t j = 0; j < m; j += 16) {
       const __m512i w0 = _mm512_load_si512(w[0] + j), w1 = _mm512_load_si512(w[1] + j);
       const __m512i w2 = _mm512_load_si512(w[2] + j), w3 = _mm512_load_si512(w[3] + j);
-      alignas(64) float va[16], vb[16];
-      _mm512_store_ps(va, _mm512_mul_ps(logf16(unit24_16(w0)), minus_two));
-      _mm512_store_ps(vb, _mm512_mul_ps(logf16(unit24_16(w2)), minus_two));
-      for (int h = 0; h < 16; h += 8) {
-        _mm256_store_ps(va + h, sqrt8(_mm256_load_ps(va + h)));
-        _mm256_store_ps(vb + h, sqrt8(_mm256_load_ps(vb + h)));
-      }
-      const __m512 a = _mm512_load_ps(va), b = _mm512_load_ps(vb);
+      const __m512 a = sqrt_halves(_mm512_mul_ps(logf16(unit24_16(w0)), minus_two));
+      const __m512 b = sqrt_halves(_mm512_mul_ps(logf16(unit24_16(w2)), minus_two));
       const __m512 t1 = angle16(w1), t3 = angle16(w3);
       _mm512_storeu_ps(z0 + base + j, _mm512_mul_ps(cosf16(t1), a));
       _mm512_storeu_ps(z1 + base + j, _mm512_mul_ps(cosf16(_mm512_add_ps(t1, minus_half_pi)), a));
