@@ -24,7 +24,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 
 #include "../households.h"
@@ -272,18 +274,28 @@ class Microcredit final : public Measure {
     const std::size_t counties = st.fund_fen.size();
     // Defaults of the year and repayments at term end, by county (every loan is of one amount,
     // so the fund's payments do not depend on the order of its borrowers).
-    std::vector<std::int64_t> defaults(counties, 0);
-    for (std::size_t i = 0; i < h.count(); ++i) {
-      if (st.start[i] < 0) continue;
-      const int county = h.county[i];
-      if (st.flags[i] & default_pending) {
-        st.flags[i] &= static_cast<std::uint8_t>(~default_pending);
-        ++defaults[county];
-        st.outstanding_fen[county] -= loan_fen_;
-      } else if (!(st.flags[i] & defaulted) && y == st.start[i] + term_ - 1) {
-        st.outstanding_fen[county] -= loan_fen_;  // repaid
+    // Counted in parallel over households (each thread its own counts per county: integer sums,
+    // the same whatever the split).
+    tbb::enumerable_thread_specific<std::vector<std::int64_t>> part(2 * counties, std::int64_t{0});
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, h.count(), 65536), [&](const auto& range) {
+      std::vector<std::int64_t>& mine = part.local();  // [county]: defaults, [counties + county]: repaid
+      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        if (st.start[i] < 0) continue;
+        const std::size_t county = h.county[i];
+        if (st.flags[i] & default_pending) {
+          st.flags[i] &= static_cast<std::uint8_t>(~default_pending);
+          ++mine[county];
+        } else if (!(st.flags[i] & defaulted) && y == st.start[i] + term_ - 1) {
+          ++mine[counties + county];
+        }
       }
-    }
+    });
+    std::vector<std::int64_t> defaults(counties, 0);
+    for (const auto& mine : part)
+      for (std::size_t k = 0; k < counties; ++k) {
+        defaults[k] += mine[k];
+        st.outstanding_fen[k] -= (mine[k] + mine[counties + k]) * loan_fen_;  // defaulted or repaid
+      }
     for (std::size_t k = 0; k < counties; ++k) {
       const int county = static_cast<int>(k);
       const std::int64_t balance = defaults[k] * loan_fen_;
