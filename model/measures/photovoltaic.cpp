@@ -209,7 +209,8 @@ class Photovoltaic final : public Measure {
         st.debt[k.household] = static_cast<std::uint16_t>(std::lround((1.0 - public_) * cost_));
       }
     }
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, st.station_year.size(), 256), [&](const auto& range) {
+    // A village at a time at the finest (see collective_economy.cpp's pay-outs).
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, st.station_year.size(), 1), [&](const auto& range) {
       for (std::size_t v = range.begin(); v != range.end(); ++v) {
         st.village_payout[v] = 0.0f;
         if (st.station_year[v] < 0) continue;
