@@ -251,10 +251,17 @@ void fund_pool(std::span<Key> keys, const Request* request, const Candidate* con
   for (std::size_t g = 0; g < caps.used_.size(); ++g) allowed += static_cast<std::size_t>(caps.largest_[g]);
   const bool one_tier = *std::max_element(tier_start.begin(), tier_start.end()) == N;
   for (int t = 0; t < 256; ++t) tier_start[t + 1] += tier_start[t];
-  if (!one_tier) {  // group the keys by tier
-    const std::vector<Key> by_index(keys.begin(), keys.end());
+  if (!one_tier) {
+    // Group the keys by tier in place (a cycle of swaps per misplaced key, no copy of the pool):
+    // the order within a tier does not matter, since the chunks below are chosen and sorted by
+    // the keys' strict total order.
     std::array<std::size_t, 257> next = tier_start;
-    for (const Key& k : by_index) keys[next[request[k.index()].tier]++] = k;
+    for (int t = 0; t < 256; ++t)
+      while (next[t] < tier_start[t + 1]) {
+        const std::uint8_t kt = request[keys[next[t]].index()].tier;
+        if (kt == t) ++next[t];
+        else std::swap(keys[next[t]], keys[next[kt]++]);
+      }
   }
   std::vector<Key> buffer;
   for (int t = 0; t < 256; ++t) {
