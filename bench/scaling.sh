@@ -3,7 +3,9 @@
 # 1, 2, 4, 8 and every core, with no measure and with every measure on, with the seconds of
 # each phase (--phases); then the machine's own ceiling: the month kernels' timing program
 # run once alone and then as many copies at once as there are cores (pure arithmetic, no
-# shared data: how much of N times one core N cores deliver).
+# shared data: how much of N times one core N cores deliver); then the same for this very
+# work: a one-thread `tuopin bench` of 1 M households with every measure on, alone, then as
+# many processes at once as there are cores, then alone again.
 # Usage: [HOUSEHOLDS=N] bench/scaling.sh [BUILD_DIR]   (defaults 5000000 and build/release;
 # make bench-kernels builds the kernels' program there). Prints to stdout; docs/performance.md
 # ("Third round") has figures.
@@ -30,3 +32,13 @@ if [ -x "$kernels" ]; then
 else
   echo "($kernels not built: make bench-kernels builds it)" >&2
 fi
+echo
+echo "one-thread bench, 1 M households, every measure: alone, then $cores at once (each), then alone again:"
+one() { "$build/cli/tuopin" bench --households 1000000 --threads 1 --measures all --synth 0 --repeats 3 | tail -n 1; }
+one
+dir=$(mktemp -d)
+for k in $(seq "$cores"); do one > "$dir/$k.txt" & done
+wait
+sort -k4,4n "$dir"/*.txt
+rm -rf "$dir"
+one

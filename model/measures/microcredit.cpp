@@ -273,9 +273,8 @@ class Microcredit final : public Measure {
     const int y = c.year_index;
     const std::size_t counties = st.fund_fen.size();
     // Defaults of the year and repayments at term end, by county (every loan is of one amount,
-    // so the fund's payments do not depend on the order of its borrowers).
-    // Counted in parallel over households (each thread its own counts per county: integer sums,
-    // the same whatever the split).
+    // so the fund's payments do not depend on the order of its borrowers), counted in parallel
+    // over households: each thread its own counts per county, integer sums whatever the split.
     tbb::enumerable_thread_specific<std::vector<std::int64_t>> part(2 * counties, std::int64_t{0});
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, h.count(), 65536), [&](const auto& range) {
       std::vector<std::int64_t>& mine = part.local();  // [county]: defaults, [counties + county]: repaid
