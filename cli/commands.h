@@ -5,7 +5,7 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <cstdint>
-#include <optional>
+#include <future>
 #include <string>
 #include <vector>
 

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <future>
-#include <optional>
 #include <string>
 #include <vector>
 
